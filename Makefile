@@ -1,0 +1,64 @@
+# Two commands: `make run` and `make test`. Everything else is set up on the way.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYVER   := $(shell cat .python-version)
+# Python from pyenv (selected by .python-version), else python3.10 on PATH.
+PYTHON  ?= $(shell (pyenv which python 2>/dev/null || command -v python3.10) | head -n 1)
+VENV    := .venv
+BIN     := $(VENV)/bin
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export PYTHONPATH := $(CURDIR)
+
+SPACY   := build/spacy_pipeline/meta.json
+MODEL   := models/current.tar.gz
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(SPACY)
+
+.PHONY: help setup run shell test train validate clean
+
+help:
+	@echo "make run    - set up, train if needed, start the assistant (Ctrl-C stops)"
+	@echo "make test   - set up, train if needed, run every test"
+	@echo "make shell  - talk to the assistant in this terminal"
+
+$(BIN)/.installed: requirements.txt .python-version
+	@test -n "$(PYTHON)" || { echo "Python $(PYVER) not found (pyenv install $(PYVER))"; exit 1; }
+	@$(PYTHON) -c 'import sys; v="%d.%d.%d" % sys.version_info[:3]; sys.exit(0 if v == "$(PYVER)" else "need Python $(PYVER), found " + v)'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check "pip==24.0"
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+.env:
+	cp .env.example .env
+	@echo "Created .env from .env.example"
+
+$(SPACY): $(BIN)/.installed content/vocabulary.yml nlu_pipeline/build.py
+	$(BIN)/python -m nlu_pipeline.build
+
+# Trains only when data, config, domain or the spaCy pipeline changed.
+$(MODEL): $(TRAINING_INPUTS) $(BIN)/.installed
+	$(BIN)/rasa train --fixed-model-name current --out models
+	@touch $@
+
+setup: $(BIN)/.installed .env $(SPACY)
+
+train: setup $(MODEL)
+
+run: train
+	$(BIN)/python scripts/serve.py
+
+shell: train
+	set -a; source .env; set +a; mkdir -p var; \
+	$(BIN)/rasa run actions --actions actions --port $$ACTION_PORT --quiet & pid=$$!; \
+	trap "kill $$pid" EXIT; $(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml
+
+validate: setup
+	set -a; source .env; set +a; $(BIN)/rasa data validate --fail-on-warnings
+
+test: train validate
+	set -a; source .env; set +a; $(BIN)/python -m pytest tests -ra
+
+clean:
+	rm -rf build models results .pytest_cache

@@ -1,0 +1,29 @@
+"""action_answer_followup: "what's their number?", "how long?", "how much?"... for the route in context."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import current_route, latest_intent, renderer, send
+
+TOPIC_FOR_INTENT = {
+    "ask_contact": "contact",
+    "ask_hours": "hours",
+    "ask_cost": "cost",
+    "ask_time_frame": "time",
+    "ask_what_to_include": "include",
+}
+
+
+class ActionAnswerFollowup(Action):
+    def name(self) -> Text:
+        return "action_answer_followup"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        topic = TOPIC_FOR_INTENT.get(latest_intent(tracker) or "", "contact")
+        send(dispatcher, [renderer(tracker).followup(topic, current_route(tracker))])
+        return []

@@ -1,0 +1,93 @@
+"""Build the project's own spaCy pipeline, offline.
+
+No spaCy model can be downloaded here, so we assemble one from parts that ship
+in PyPI packages:
+
+* spaCy's blank English tokenizer;
+* the lookup lemmatizer with the tables from ``spacy-lookups-data`` (Rasa's
+  CountVectorsFeaturizer uses the lemmas, so "records"/"record" count as one word);
+* an entity ruler whose patterns come from ``content/vocabulary.yml``: every
+  phrase, with every inflected form of its last word that the lemma table knows.
+
+The result is saved to ``build/spacy_pipeline`` (``SpacyNLP`` in config.yml points
+there). Usage: ``python -m nlu_pipeline.build [--out DIR]``.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Dict, List, Set
+
+import spacy
+import spacy_lookups_data
+from spacy.lookups import load_lookups
+
+from triage.content import load_content
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = ROOT / "build" / "spacy_pipeline"
+
+
+def read_lemma_table() -> Dict[str, str]:
+    """The English lemma lookup table as strings (spaCy's Table keeps only hashes)."""
+    with gzip.open(spacy_lookups_data.get_file("en_lemma_lookup.json.gz"), "rt", encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def inflections(lemma_table: Dict[str, str]) -> Dict[str, Set[str]]:
+    """lemma -> every surface form the table maps to it (lower case)."""
+    forms: Dict[str, Set[str]] = defaultdict(set)
+    for form, lemma in lemma_table.items():
+        forms[lemma.lower()].add(form.lower())
+    return forms
+
+
+def patterns_for(vocabulary: Dict[str, Dict[str, List[str]]], nlp, lemma_table, forms) -> List[dict]:
+    patterns = []
+    seen = set()
+    for label, values in vocabulary.items():
+        for value, phrases in values.items():
+            for phrase in phrases:
+                words = [t.lower_ for t in nlp.make_doc(phrase)]
+                last = words[-1]
+                lemma = lemma_table.get(last, last).lower()
+                variants = {last, lemma} | forms.get(lemma, set())
+                if last.isalpha() and len(last) > 2:
+                    variants.add(last + "s")  # plurals the table lacks ("mris", "ct scans")
+                variants = sorted(variants)
+                tokens = [{"LOWER": w} for w in words[:-1]] + [{"LOWER": {"IN": variants}}]
+                key = (label, json.dumps(tokens, sort_keys=True))
+                if key in seen:
+                    continue
+                seen.add(key)
+                patterns.append({"label": label, "pattern": tokens, "id": value})
+    return patterns
+
+
+def build(out: Path = DEFAULT_OUT) -> Path:
+    content = load_content()
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    lookups = load_lookups("en", ["lemma_lookup"])
+    nlp.get_pipe("lemmatizer").initialize(lookups=lookups)
+    lemma_table = read_lemma_table()
+    ruler = nlp.add_pipe("entity_ruler", config={"overwrite_ents": True})
+    ruler.add_patterns(patterns_for(content.vocabulary, nlp, lemma_table, inflections(lemma_table)))
+    nlp.meta["name"] = "records_triage"
+    nlp.meta["version"] = "1.0.0"
+    nlp.meta["description"] = "Blank English tokenizer, lookup lemmatizer and entity ruler built from content/vocabulary.yml"
+    out.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(out)
+    return out
+
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args()
+    path = build(args.out)
+    print(f"spaCy pipeline written to {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")

@@ -1,0 +1,128 @@
+"""Start the action server and the Rasa server together (used by `make run` and the end-to-end test).
+
+Reads `.env` with python-dotenv, starts both servers, waits until they answer,
+prints where to talk to the assistant, and stops both on Ctrl-C (SIGINT) or
+SIGTERM. If either server dies, the other is stopped too and the exit code is
+non-zero.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Dict, List
+
+from dotenv import dotenv_values
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def settings(env_file: Path) -> Dict[str, str]:
+    values = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
+    values.update({k: v for k, v in os.environ.items() if k in values})  # the shell wins
+    return values
+
+
+def wait_until_up(url: str, procs: List[subprocess.Popen], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(p.poll() is not None for p in procs):
+            raise RuntimeError("a server exited during start-up (see its log above)")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def stop(procs: List[subprocess.Popen]) -> None:
+    for proc in procs:
+        if proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+    deadline = time.monotonic() + 15
+    for proc in procs:
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--env-file", type=Path, default=ROOT / ".env")
+    parser.add_argument("--model", type=Path, default=ROOT / "models" / "current.tar.gz")
+    parser.add_argument("--startup-timeout", type=float, default=180)
+    args = parser.parse_args()
+
+    config = settings(args.env_file)
+    env = {**os.environ, **config, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)}
+    tracker_db = Path(config["TRACKER_DB"])
+    (ROOT / tracker_db if not tracker_db.is_absolute() else tracker_db).parent.mkdir(parents=True, exist_ok=True)
+    rasa_port, action_port = config["RASA_PORT"], config["ACTION_PORT"]
+    log_level = config.get("LOG_LEVEL", "INFO").upper()
+    quiet = ["--quiet"] if log_level in {"WARNING", "ERROR"} else []
+
+    commands = [
+        [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", action_port] + quiet,
+        [
+            str(BIN / "rasa"), "run",
+            "--model", str(args.model),
+            "--port", rasa_port,
+            "--enable-api",
+            "--auth-token", config["RASA_AUTH_TOKEN"],
+            "--credentials", "credentials.yml",
+            "--endpoints", "endpoints.yml",
+        ] + quiet,
+    ]
+    procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True) for cmd in commands]
+
+    stopping = {"flag": False}
+
+    def on_signal(signum, _frame):
+        stopping["flag"] = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    try:
+        wait_until_up(f"http://localhost:{action_port}/health", procs, args.startup_timeout)
+        wait_until_up(f"http://localhost:{rasa_port}/", procs, args.startup_timeout)
+    except (RuntimeError, TimeoutError) as error:
+        print(f"start-up failed: {error}", file=sys.stderr, flush=True)
+        stop(procs)
+        return 1
+
+    print(
+        "\nThe assistant is running.\n"
+        f"  Talk to it:   POST http://localhost:{rasa_port}/webhooks/rest/webhook  "
+        '{"sender": "me", "message": "my lawyer needs my records"}\n'
+        f"  HTTP API:     http://localhost:{rasa_port}/conversations/<sender>/tracker?token=<RASA_AUTH_TOKEN from .env>\n"
+        f"  Actions:      http://localhost:{action_port}/health\n"
+        "  Stop:         Ctrl-C\n",
+        flush=True,
+    )
+    code = 0
+    while not stopping["flag"]:
+        if any(p.poll() is not None for p in procs):
+            print("a server stopped unexpectedly; stopping the other one", file=sys.stderr, flush=True)
+            code = 1
+            break
+        time.sleep(0.5)
+    stop(procs)
+    print("Both servers stopped.", flush=True)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

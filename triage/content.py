@@ -1,0 +1,305 @@
+"""Content files: schema, loading and placeholder checks.
+
+All facts the assistant tells people live in ``content/*.yml``. This module
+validates them with pydantic when they are loaded, so a typo in a phone number's
+id, a missing source or a placeholder that points nowhere fails at start-up and
+in the tests, not in front of a patient.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Literal, Optional
+
+import yaml
+from pydantic import BaseModel, Extra, Field, root_validator, validator
+
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+DEFAULT_LANGUAGE = "en"
+
+DEPARTMENTS = (
+    "roi",
+    "imaging",
+    "clinical_team",
+    "leave_form",
+    "self_service",
+    "medical_records",
+)
+
+PLACEHOLDER = re.compile(r"\{([a-z_]+)(?:\.([a-z0-9_]+))?\}")
+
+
+class Text(BaseModel):
+    """A user-facing text, one entry per language code. English is required."""
+
+    __root__: Dict[str, str]
+
+    @validator("__root__")
+    def _needs_english(cls, value: Dict[str, str]) -> Dict[str, str]:
+        if DEFAULT_LANGUAGE not in value or not value[DEFAULT_LANGUAGE].strip():
+            raise ValueError(f"missing '{DEFAULT_LANGUAGE}' text")
+        for lang, text in value.items():
+            if not re.fullmatch(r"[a-z]{2}", lang):
+                raise ValueError(f"bad language code {lang!r}")
+            if not text.strip():
+                raise ValueError(f"empty {lang} text")
+        placeholders = {lang: sorted(PLACEHOLDER.findall(t)) for lang, t in value.items()}
+        if len({tuple(p) for p in placeholders.values()}) > 1:
+            raise ValueError(f"languages use different placeholders: {placeholders}")
+        return value
+
+    def get(self, language: str = DEFAULT_LANGUAGE) -> str:
+        return self.__root__.get(language) or self.__root__[DEFAULT_LANGUAGE]
+
+    def all(self) -> Dict[str, str]:
+        return dict(self.__root__)
+
+
+class Strict(BaseModel):
+    class Config:
+        extra = Extra.forbid
+        allow_mutation = False
+
+
+class Sourced(Strict):
+    source: str
+    reviewed: dt.date
+
+
+class Source(Strict):
+    title: str
+    location: str
+    checked: bool
+
+
+class OrganizationInfo(Sourced):
+    name: Text
+    portal_name: Text
+    portal_url: str
+
+
+class Region(Sourced):
+    name: Text
+    default: bool = False
+    roi_steps: List[Text] = Field(default_factory=list)
+
+
+class Place(Strict):
+    region: Optional[str]
+    state: Literal["OR", "WA", "CA"]
+
+
+class Hours(Sourced):
+    text: Text
+
+
+class Contact(Sourced):
+    kind: Literal["phone", "fax", "email", "mail", "web"]
+    value: str
+    label: Text
+    hours: Optional[str] = None
+
+    @root_validator(skip_on_failure=True)
+    def _value_matches_kind(cls, values):
+        kind, value = values["kind"], values["value"]
+        patterns = {
+            "phone": r"\d{3}-\d{3}-\d{4}",
+            "fax": r"\d{3}-\d{3}-\d{4}",
+            "email": r"[^@\s]+@[^@\s]+\.[a-z]{2,}",
+            "web": r"https://\S+",
+            "mail": r".+, [A-Z]{2} \d{5}(-\d{4})?",
+        }
+        if not re.fullmatch(patterns[kind], value):
+            raise ValueError(f"{kind} value {value!r} is not well formed")
+        return values
+
+
+class Department(Sourced):
+    name: Text
+    what: Text
+    contacts: Dict[str, List[str]]
+    # kp.org and the care team are reached the same way in every region.
+    same_in_all_regions: bool = False
+
+
+class RouteSpec(Sourced):
+    department: Optional[Literal[DEPARTMENTS]]  # type: ignore[valid-type]
+    title: Text
+    summary: Text
+    steps: List[Text]
+    include: List[Text]
+    time: Optional[Text]
+    cost: Optional[Text]
+    notes: List[Text]
+    contacts: Optional[List[str]] = None
+
+    @validator("steps")
+    def _has_steps(cls, steps):
+        if not steps:
+            raise ValueError("a route needs at least one step")
+        return steps
+
+
+class Definition(Sourced):
+    term: Text
+    text: Text
+
+
+class Value(Sourced):
+    text: Text
+
+
+class Option(Strict):
+    label: Text
+    facts: Dict[str, str] = Field(default_factory=dict)
+    intent: Optional[str] = None
+
+
+class Question(Strict):
+    text: Text
+    options: List[Option]
+
+
+class Messages(Strict):
+    questions: Dict[str, Question]
+    headings: Dict[str, Text]
+    followup: Dict[str, Text]
+    fallback: Question
+    handoff: Dict[str, Text]
+    privacy: Dict[str, Text]
+    disclaimer: Dict[str, Text]
+
+
+class Content(Strict):
+    sources: Dict[str, Source]
+    organization: OrganizationInfo
+    regions: Dict[str, Region]
+    places: Dict[str, Place]
+    hours: Dict[str, Hours]
+    contacts: Dict[str, Contact]
+    departments: Dict[str, Department]
+    values: Dict[str, Value]
+    routes: Dict[str, RouteSpec]
+    definitions: Dict[str, Definition]
+    messages: Messages
+    vocabulary: Dict[str, Dict[str, List[str]]]
+
+    @root_validator(skip_on_failure=True)
+    def _references_resolve(cls, values):
+        errors: List[str] = []
+        sources = values["sources"]
+        regions = values["regions"]
+        contacts = values["contacts"]
+
+        # every fact names a known source
+        for section in ("regions", "hours", "contacts", "departments", "values", "routes", "definitions"):
+            for key, item in values[section].items():
+                if item.source not in sources:
+                    errors.append(f"{section}.{key}: unknown source {item.source!r}")
+        if values["organization"].source not in sources:
+            errors.append("organization: unknown source")
+
+        defaults = [k for k, r in regions.items() if r.default]
+        if len(defaults) != 1:
+            errors.append(f"exactly one default region needed, found {defaults}")
+        for key, place in values["places"].items():
+            if place.region is not None and place.region not in regions:
+                errors.append(f"places.{key}: unknown region {place.region!r}")
+        for key, contact in contacts.items():
+            if contact.hours is not None and contact.hours not in values["hours"]:
+                errors.append(f"contacts.{key}: unknown hours {contact.hours!r}")
+
+        if set(values["departments"]) != set(DEPARTMENTS):
+            errors.append(f"departments must be exactly {DEPARTMENTS}")
+        for key, dept in values["departments"].items():
+            if defaults and defaults[0] not in dept.contacts:
+                errors.append(f"departments.{key}: no contacts for the default region")
+            for region, ids in dept.contacts.items():
+                if region not in regions:
+                    errors.append(f"departments.{key}: unknown region {region!r}")
+                errors += [f"departments.{key}: unknown contact {c!r}" for c in ids if c not in contacts]
+        for region_key, region in regions.items():
+            if not region.default and region_key not in values["departments"]["roi"].contacts:
+                errors.append(f"regions.{region_key}: ROI has no contacts there")
+
+        for key, route in values["routes"].items():
+            errors += [f"routes.{key}: unknown contact {c!r}" for c in (route.contacts or []) if c not in contacts]
+
+        for key, place in values["vocabulary"].get("region", {}).items():
+            if key not in values["places"]:
+                errors.append(f"vocabulary.region.{key}: not in organization places")
+
+        for where, text in iter_texts(values):
+            for kind, ref in PLACEHOLDER.findall(text):
+                if not _placeholder_ok(kind, ref, values):
+                    errors.append(f"{where}: unknown placeholder {{{kind}.{ref}}}" if ref else f"{where}: unknown placeholder {{{kind}}}")
+        if errors:
+            raise ValueError("; ".join(errors))
+        return values
+
+
+# Placeholders the renderer fills in at answer time (they depend on the route).
+RUNTIME_PLACEHOLDERS = {"department", "portal"}
+
+
+def _placeholder_ok(kind: str, ref: str, values) -> bool:
+    if not ref:
+        return kind in RUNTIME_PLACEHOLDERS
+    table = {"contact": values["contacts"], "value": values["values"], "hours": values["hours"]}.get(kind)
+    return table is not None and ref in table
+
+
+def iter_texts(values) -> List[tuple]:
+    """Every user-facing text in the content, with where it is (for checks)."""
+    found: List[tuple] = []
+
+    def walk(obj, where):
+        if isinstance(obj, Text):
+            found.extend((f"{where}[{lang}]", t) for lang, t in obj.all().items())
+        elif isinstance(obj, BaseModel):
+            for name in obj.__fields__:
+                walk(getattr(obj, name), f"{where}.{name}")
+        elif isinstance(obj, dict):
+            for k, v in obj.items():
+                walk(v, f"{where}.{k}")
+        elif isinstance(obj, (list, tuple)):
+            for i, v in enumerate(obj):
+                walk(v, f"{where}[{i}]")
+
+    for key, value in values.items():
+        walk(value, key)
+    return found
+
+
+def read_raw(content_dir: Path = CONTENT_DIR) -> dict:
+    def load(name: str):
+        with open(content_dir / name, encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+
+    organization = load("organization.yml")
+    return {
+        "sources": load("sources.yml"),
+        "organization": organization["organization"],
+        "regions": organization["regions"],
+        "places": organization["places"],
+        "hours": organization["hours"],
+        "contacts": organization["contacts"],
+        "departments": organization["departments"],
+        "values": load("values.yml"),
+        "routes": load("routes.yml"),
+        "definitions": load("definitions.yml"),
+        "messages": load("messages.yml"),
+        "vocabulary": load("vocabulary.yml"),
+    }
+
+
+def parse(raw: dict) -> Content:
+    return Content.parse_obj(raw)
+
+
+@lru_cache(maxsize=4)
+def load_content(content_dir: Optional[str] = None) -> Content:
+    """Load and validate the content files (cached: they are read once per process)."""
+    return parse(read_raw(Path(content_dir) if content_dir else CONTENT_DIR))

@@ -1,0 +1,194 @@
+"""The triage decision: which department, which route, which contacts.
+
+A pure function of the gathered facts and the content files. No Rasa imports:
+Rasa collects the facts, custom actions call :func:`triage` and render the result.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import List, Optional, Tuple, Union
+
+from triage.content import Content, RouteSpec, Text
+
+# Request types (set from the intent) and the intent that names each.
+REQUEST_INTENTS = {
+    "request_records": "records",
+    "request_imaging": "imaging",
+    "request_leave_certification": "leave_certification",
+    "request_leave_change": "leave_change",
+    "request_disability_form": "disability_form",
+    "request_work_note": "work_note",
+    "request_ada_accommodation": "ada_accommodation",
+    "request_clinician_form": "clinician_form",
+    "request_add_to_chart": "add_to_chart",
+    "request_record_correction": "record_correction",
+    "check_request_status": "request_status",
+    "ask_provider_fax": "provider_fax",
+}
+REQUESTS = tuple(REQUEST_INTENTS.values())
+
+# Request types that map straight to one route, whatever else is known.
+DIRECT_ROUTES = {
+    "leave_change": "leave_change",
+    "disability_form": "disability_form",
+    "work_note": "work_note",
+    "ada_accommodation": "ada_accommodation",
+    "clinician_form": "clinician_form",
+    "add_to_chart": "add_to_chart",
+    "record_correction": "record_correction",
+    "request_status": "request_status",
+    "provider_fax": "provider_fax",
+}
+
+PORTAL_RECORD_KINDS = {"immunizations", "test_results", "visit_summaries", "hospital_records", "health_summary"}
+CLINICIAN_RECIPIENTS = {"clinician", "dentist", "eye_doctor"}
+THIRD_PARTY_RECIPIENTS = {"family", "lawyer", "insurer", "employer", "someone_else"}
+ROI_IMAGING_KINDS = {"dental", "eye"}
+RECIPIENT_IMAGING_KIND = {"dentist": "dental", "eye_doctor": "eye"}
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What is known about the request. All values are canonical (vocabulary.yml keys)."""
+
+    request: Optional[str] = None
+    record_kind: Optional[str] = None
+    imaging_kind: Optional[str] = None
+    recipient: Optional[str] = None
+    requester: Optional[str] = None
+    leave_program: Optional[str] = None
+    leave_type: Optional[str] = None
+    region: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Route:
+    """A final answer: the route, its department and who to contact."""
+
+    route_id: str
+    spec: RouteSpec
+    region: str
+    contacts: Tuple[str, ...]
+    steps: Tuple[Text, ...]
+    facts: Facts
+    regional: bool = False  # True when another region's ROI replaces the default steps
+
+    @property
+    def department(self) -> Optional[str]:
+        return self.spec.department
+
+
+@dataclass(frozen=True)
+class Question:
+    """One short question (with options) that the decision still needs."""
+
+    slot: str
+    facts: Facts
+
+
+@dataclass(frozen=True)
+class NoRoute:
+    """Nothing to triage (no request type known)."""
+
+    facts: Facts = field(default_factory=Facts)
+
+
+Decision = Union[Route, Question, NoRoute]
+
+
+def route_id_for(facts: Facts) -> Union[str, Question, None]:
+    """Which route answers these facts, or which question must be asked first."""
+    request = facts.request
+    if request is None:
+        return None
+    if request in DIRECT_ROUTES:
+        return DIRECT_ROUTES[request]
+    if request == "records":
+        if facts.recipient in CLINICIAN_RECIPIENTS:
+            return "roi_clinician"
+        if facts.recipient in THIRD_PARTY_RECIPIENTS:
+            return "roi_third_party"
+        if facts.record_kind in PORTAL_RECORD_KINDS:
+            # kp.org shows these for the patient and for the people they care for.
+            return "self_service_records"
+        if facts.requester == "proxy":
+            # Someone else's detailed record needs the patient's signed permission.
+            return "roi_third_party"
+        if facts.record_kind == "full_record":
+            return "roi_own_copy"
+        return Question("record_kind", facts)
+    if request == "imaging":
+        kind = facts.imaging_kind or RECIPIENT_IMAGING_KIND.get(facts.recipient or "")
+        if kind in ROI_IMAGING_KINDS:
+            return "roi_dental_eye_images"
+        if kind is not None:
+            return "imaging"
+        return Question("imaging_kind", facts)
+    if request == "leave_certification":
+        if facts.leave_type == "bonding":
+            return "leave_bonding"
+        if facts.requester == "proxy":
+            return "leave_certification_proxy"
+        return "leave_certification"
+    raise ValueError(f"unknown request type {request!r}")
+
+
+def default_region(content: Content) -> str:
+    return next(key for key, region in content.regions.items() if region.default)
+
+
+def triage(facts: Facts, content: Content) -> Decision:
+    """Decide the route for ``facts``: a :class:`Route`, a :class:`Question` or :class:`NoRoute`."""
+    chosen = route_id_for(facts)
+    if chosen is None:
+        return NoRoute(facts)
+    if isinstance(chosen, Question):
+        return chosen
+    spec = content.routes[chosen]
+    department = spec.department
+
+    region = default_region(content)
+    if facts.region is not None:
+        place = content.places.get(facts.region)
+        if place is not None:
+            if place.region is None:
+                # The state has several regions: ask, but only when it changes the answer.
+                if department is not None and not content.departments[department].same_in_all_regions:
+                    return Question("region", facts)
+            else:
+                region = place.region
+
+    steps = tuple(spec.steps)
+    if department is None:
+        return Route(chosen, spec, region, tuple(spec.contacts or ()), steps, facts)
+    dept = content.departments[department]
+    home = default_region(content)
+    if region == home or dept.same_in_all_regions:
+        return Route(chosen, spec, region, tuple(spec.contacts or dept.contacts[home]), steps, facts)
+    if department != "roi" and region in dept.contacts:
+        return Route(chosen, spec, region, tuple(dept.contacts[region]), steps, facts)
+    # Another region's ROI, with its own contacts and steps. It also points people
+    # to the right team where we hold no contact for that team in the region.
+    contacts = tuple(content.departments["roi"].contacts[region])
+    steps = tuple(content.regions[region].roi_steps) or steps
+    return Route(chosen, spec, region, contacts, steps, facts, regional=True)
+
+
+def infer_requests(primary: Optional[str], facts: Facts) -> List[str]:
+    """Request types a message asks for: the intent's, plus ones its entities imply.
+
+    "MRI images and my records to my lawyer" is classified as one intent but
+    names facts for two requests; each gets its own answer. Only the three broad
+    requests combine; a named form or a change of leave is answered alone.
+    """
+    if primary is None:
+        return []
+    implied = {
+        "records": [("imaging", facts.imaging_kind), ("leave_certification", facts.leave_program)],
+        "imaging": [("records", facts.record_kind)],
+    }.get(primary, [])
+    return [primary] + [request for request, evidence in implied if evidence]
+
+
+def with_request(facts: Facts, request: str) -> Facts:
+    return replace(facts, request=request)

@@ -1,0 +1,198 @@
+"""Turn a triage decision into the messages a person reads.
+
+Channel-neutral: each :class:`Reply` is plain text (no markdown, so it also reads
+well by SMS) plus optional buttons and a structured ``card`` that rich channels
+(web widget, agent console) can show. All words come from the content files.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+
+from triage.content import PLACEHOLDER, Content, Text
+from triage.engine import Question, Route
+
+FOLLOWUP_TOPICS = ("contact", "hours", "cost", "time", "include")
+
+
+@dataclass
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass
+class Reply:
+    text: str
+    buttons: List[Button] = field(default_factory=list)
+    card: Optional[dict] = None
+
+
+class Renderer:
+    def __init__(self, content: Content, language: str = "en") -> None:
+        self.content = content
+        self.language = language
+
+    # -- text helpers ---------------------------------------------------
+    def fill(self, text: Text, department: Optional[str] = None) -> str:
+        raw = text.get(self.language)
+        content = self.content
+
+        def sub(match: re.Match) -> str:
+            kind, ref = match.group(1), match.group(2)
+            if kind == "contact":
+                return content.contacts[ref].value
+            if kind == "value":
+                return content.values[ref].text.get(self.language)
+            if kind == "hours":
+                return content.hours[ref].text.get(self.language)
+            if kind == "portal":
+                return content.organization.portal_name.get(self.language)
+            if kind == "department":
+                return self.department_name(department) if department else "That team"
+            raise KeyError(match.group(0))
+
+        return PLACEHOLDER.sub(sub, raw)
+
+    def heading(self, key: str, **kwargs) -> str:
+        return self.fill(self.content.messages.headings[key], **kwargs)
+
+    def department_name(self, department: str) -> str:
+        return self.content.departments[department].name.get(self.language)
+
+    def contact_line(self, contact_id: str) -> str:
+        contact = self.content.contacts[contact_id]
+        line = f"{contact.label.get(self.language)}: {contact.value}"
+        if contact.hours:
+            line += f" ({self.content.hours[contact.hours].text.get(self.language)})"
+        return line
+
+    def card(self, route: Route) -> dict:
+        """Structured summary for rich channels (department card, agent checklist)."""
+        contacts = [
+            {
+                "kind": self.content.contacts[c].kind,
+                "label": self.content.contacts[c].label.get(self.language),
+                "value": self.content.contacts[c].value,
+                "hours": self.content.hours[self.content.contacts[c].hours].text.get(self.language)
+                if self.content.contacts[c].hours
+                else None,
+            }
+            for c in route.contacts
+        ]
+        return {
+            "type": "department_card",
+            "route": route.route_id,
+            "department": route.department,
+            "department_name": self.department_name(route.department) if route.department else None,
+            "region": route.region,
+            "title": self.fill(route.spec.title, route.department),
+            "steps": [self.fill(s, route.department) for s in route.steps],
+            "include": [self.fill(i, route.department) for i in route.spec.include],
+            "contacts": contacts,
+        }
+
+    # -- answers --------------------------------------------------------
+    def route(self, route: Route) -> List[Reply]:
+        dept = route.department
+        spec = route.spec
+        first = self.fill(spec.summary, dept)
+        if dept:
+            first = f"{self.heading('department', department=dept)} {first}"
+        replies = [Reply(first, card=self.card(route))]
+        steps = [self.fill(s, dept) for s in route.steps]
+        notes = [self.fill(n, dept) for n in spec.notes]
+        replies.append(Reply("\n".join([self.heading("steps")] + [f"{i}. {s}" for i, s in enumerate(steps, 1)] + notes)))
+        if spec.include:
+            replies.append(Reply(self.include_text(route)))
+        if route.contacts:
+            replies.append(Reply(self.contacts_text(route)))
+        time_cost = self.time_cost_text(route)
+        if time_cost:
+            replies.append(Reply(time_cost))
+        return replies
+
+    def include_text(self, route: Route) -> str:
+        items = [self.fill(i, route.department) for i in route.spec.include]
+        return "\n".join([self.heading("include")] + [f"- {i}" for i in items])
+
+    def contacts_text(self, route: Route) -> str:
+        return "\n".join([self.heading("contacts")] + [f"- {self.contact_line(c)}" for c in route.contacts])
+
+    def time_cost_text(self, route: Route) -> str:
+        if route.regional:
+            return ""  # another region's ROI sets its own times and fees
+        lines = []
+        if route.spec.time:
+            lines.append(f"{self.heading('time')} {self.fill(route.spec.time, route.department)}")
+        if route.spec.cost:
+            lines.append(f"{self.heading('cost')} {self.fill(route.spec.cost, route.department)}")
+        return "\n".join(lines)
+
+    def question(self, question: Question, intent: str = "inform") -> Reply:
+        """The question with one button per option. ``intent`` is the payload's
+        intent: ``inform`` answers the open request; a request intent starts that
+        request with the chosen fact (used for a second request in one message)."""
+        spec = self.content.messages.questions[question.slot]
+        buttons = [
+            Button(option.label.get(self.language), f"/{intent}{json.dumps(option.facts, separators=(',', ':'))}")
+            for option in spec.options
+        ]
+        return Reply(self.fill(spec.text), buttons)
+
+    def followup(self, topic: str, route: Optional[Route]) -> Reply:
+        """Answer "what's their number / how long / how much / what to include / hours"."""
+        messages = self.content.messages
+        if route is None:
+            return Reply(self.fill(messages.followup["no_topic"]))
+        dept = route.department
+        if topic == "contact":
+            return Reply(self.contacts_text(route))
+        if topic == "include":
+            if route.spec.include:
+                return Reply(self.include_text(route))
+            return Reply(self.fill(messages.followup["no_include"], dept))
+        if topic == "time":
+            if route.spec.time and not route.regional:
+                return Reply(f"{self.heading('time')} {self.fill(route.spec.time, dept)}")
+            return Reply(self.fill(messages.followup["no_time"], dept))
+        if topic == "cost":
+            if route.spec.cost and not route.regional:
+                return Reply(f"{self.heading('cost')} {self.fill(route.spec.cost, dept)}")
+            return Reply(self.fill(messages.followup["no_cost"], dept))
+        if topic == "hours":
+            hours = [self.contact_line(c) for c in route.contacts if self.content.contacts[c].hours]
+            if hours:
+                return Reply("\n".join([self.heading("hours")] + hours))
+            return Reply(self.fill(messages.followup["no_hours"], dept))
+        raise ValueError(f"unknown follow-up topic {topic!r}")
+
+    def fallback(self) -> Reply:
+        spec = self.content.messages.fallback
+        buttons = [Button(o.label.get(self.language), f"/{o.intent}") for o in spec.options]
+        return Reply(self.fill(spec.text), buttons)
+
+    def handoff(self, route: Optional[Route]) -> Reply:
+        handoff = self.content.messages.handoff
+        if route is None or route.department is None:
+            return Reply(self.fill(handoff["general"]))
+        lines = [self.fill(handoff["with_department"], route.department)]
+        lines += [f"- {self.contact_line(c)}" for c in route.contacts]
+        return Reply("\n".join(lines))
+
+    def also(self) -> Reply:
+        return Reply(self.heading("also"))
+
+
+def plain_texts(replies: Sequence[Reply]) -> List[str]:
+    return [r.text for r in replies]
+
+
+def to_dispatch(reply: Reply) -> Dict:
+    """Keyword arguments for rasa_sdk's ``dispatcher.utter_message``."""
+    kwargs: Dict = {"text": reply.text}
+    if reply.buttons:
+        kwargs["buttons"] = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
+    return kwargs

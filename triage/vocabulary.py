@@ -1,0 +1,78 @@
+"""Turn what an entity extractor found into the canonical values of content/vocabulary.yml."""
+from __future__ import annotations
+
+import re
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from triage.content import Content
+
+# Values that say only "something of this kind"; a more specific one found later wins.
+GENERIC = {"record_kind": "any_record"}
+
+ENTITIES = ("record_kind", "imaging_kind", "recipient", "requester", "leave_program", "leave_type", "region")
+
+
+def _clean(text: str) -> str:
+    text = text.lower().replace("’", "'")
+    text = re.sub(r"[^\w'\-. ]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip(" .")
+
+
+def _variants(text: str) -> List[str]:
+    """The text and its singular forms ("x-rays" -> "x-ray")."""
+    out = [text]
+    if text.endswith("es"):
+        out.append(text[:-2])
+    if text.endswith("s") and not text.endswith("ss"):
+        out.append(text[:-1])
+    return out
+
+
+def normalize(content: Content, entity: str, raw: str) -> Optional[str]:
+    """Canonical value for ``raw`` found as ``entity``, or None when it is not known.
+
+    Tries, in order: the canonical key itself, an exact phrase, the longest phrase
+    found inside the text as whole words, and a phrase that contains the text.
+    """
+    table: Dict[str, List[str]] = content.vocabulary.get(entity, {})
+    if raw is None or not table:
+        return None
+    text = _clean(str(raw))
+    if not text:
+        return None
+    candidates = _variants(text)
+    for value in table:
+        if text == value or text.replace(" ", "_") == value:
+            return value
+    for value, phrases in table.items():
+        if any(c in phrases for c in candidates):
+            return value
+    best: Tuple[int, Optional[str]] = (0, None)
+    for value, phrases in table.items():
+        for phrase in phrases:
+            if len(phrase) > best[0] and any(
+                re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", c) for c in candidates
+            ):
+                best = (len(phrase), value)
+    if best[1]:
+        return best[1]
+    if len(text) >= 3:
+        for value, phrases in table.items():
+            if any(re.search(rf"(?<![\w-]){re.escape(text)}(?![\w-])", p) for p in phrases):
+                return value
+    return None
+
+
+def facts_from_entities(content: Content, entities: Iterable[dict]) -> Dict[str, str]:
+    """First recognised canonical value per entity type, from Rasa-style entity dicts."""
+    facts: Dict[str, str] = {}
+    for entity in entities:
+        name = entity.get("entity")
+        if name not in ENTITIES or (name in facts and facts[name] != GENERIC.get(name)):
+            continue
+        value = normalize(content, name, entity.get("value"))
+        if value is None and entity.get("value") is not None:
+            value = normalize(content, name, entity.get("text", ""))
+        if value is not None:
+            facts[name] = value
+    return facts
