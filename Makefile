@@ -13,6 +13,8 @@ export PYTHONPATH := $(CURDIR)
 
 SPACY   := build/spacy_pipeline/meta.json
 MODEL   := models/current.tar.gz
+# Loads .env into the shell of a recipe (endpoints.yml reads these variables).
+LOADENV := set -a; source .env; set +a; export ACTION_ENDPOINT_URL=http://localhost:$$ACTION_PORT/webhook;
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(SPACY)
 
 .PHONY: help setup run shell test train validate clean
@@ -50,15 +52,15 @@ run: train
 	$(BIN)/python scripts/serve.py
 
 shell: train
-	set -a; source .env; set +a; mkdir -p var; \
+	$(LOADENV) mkdir -p var; \
 	$(BIN)/rasa run actions --actions actions --port $$ACTION_PORT --quiet & pid=$$!; \
 	trap "kill $$pid" EXIT; $(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml
 
 validate: setup
-	set -a; source .env; set +a; $(BIN)/rasa data validate --fail-on-warnings
+	$(LOADENV) $(BIN)/rasa data validate --fail-on-warnings
 
 test: train validate
-	set -a; source .env; set +a; $(BIN)/python -m pytest tests -ra
+	$(LOADENV) $(BIN)/python -m pytest tests -ra
 
 clean:
 	rm -rf build models results .pytest_cache

@@ -67,7 +67,13 @@ def main() -> int:
     args = parser.parse_args()
 
     config = settings(args.env_file)
-    env = {**os.environ, **config, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT)}
+    env = {
+        **os.environ,
+        **config,
+        "ACTION_ENDPOINT_URL": f"http://localhost:{config['ACTION_PORT']}/webhook",
+        "RASA_TELEMETRY_ENABLED": "false",
+        "PYTHONPATH": str(ROOT),
+    }
     tracker_db = Path(config["TRACKER_DB"])
     (ROOT / tracker_db if not tracker_db.is_absolute() else tracker_db).parent.mkdir(parents=True, exist_ok=True)
     rasa_port, action_port = config["RASA_PORT"], config["ACTION_PORT"]
