@@ -50,6 +50,7 @@ ROUTES = [
     (dict(request="imaging", imaging_kind="eye"), "roi_dental_eye_images", "roi"),
     (dict(request="imaging", recipient="dentist"), "roi_dental_eye_images", "roi"),
     (dict(request="imaging", recipient="eye_doctor"), "roi_dental_eye_images", "roi"),
+    (dict(request="imaging", recipient="dentist", imaging_kind="xray"), "roi_dental_eye_images", "roi"),
     (dict(request="leave_certification"), "leave_certification", "leave_form"),
     (dict(request="leave_certification", leave_program="fmla", leave_type="continuous"), "leave_certification", "leave_form"),
     (dict(request="leave_certification", leave_program="ofla"), "leave_certification", "leave_form"),
@@ -147,6 +148,14 @@ def test_dental_and_eye_images_never_go_to_imaging():
     for kind in ("dental", "eye"):
         for recipient in (None, "lawyer", "clinician", "dentist"):
             assert decide(request="imaging", imaging_kind=kind, recipient=recipient).department == "roi"
+
+
+def test_xrays_for_a_dentist_are_dental_films():
+    assert decide(request="imaging", imaging_kind="xray", recipient="dentist").route_id == "roi_dental_eye_images"
+    assert decide(request="imaging", imaging_kind="other_scan", recipient="eye_doctor").route_id == "roi_dental_eye_images"
+    # but an MRI stays an MRI, whoever asks for it
+    assert decide(request="imaging", imaging_kind="mri", recipient="dentist").route_id == "imaging"
+    assert decide(request="imaging", imaging_kind="ct", recipient="eye_doctor").route_id == "imaging"
 
 
 def test_other_images_always_go_to_imaging():

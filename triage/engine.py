@@ -45,6 +45,8 @@ CLINICIAN_RECIPIENTS = {"clinician", "dentist", "eye_doctor"}
 THIRD_PARTY_RECIPIENTS = {"family", "lawyer", "insurer", "employer", "someone_else"}
 ROI_IMAGING_KINDS = {"dental", "eye"}
 RECIPIENT_IMAGING_KIND = {"dentist": "dental", "eye_doctor": "eye"}
+# Image kinds a dentist's or eye doctor's request turns into their own kind.
+IMPLIED_KIND_OVERRIDES = {"dental": {None, "xray"}, "eye": {None, "other_scan"}}
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,11 @@ def route_id_for(facts: Facts) -> Union[str, Question, None]:
             return "roi_own_copy"
         return Question("record_kind", facts)
     if request == "imaging":
-        kind = facts.imaging_kind or RECIPIENT_IMAGING_KIND.get(facts.recipient or "")
+        kind = facts.imaging_kind
+        implied = RECIPIENT_IMAGING_KIND.get(facts.recipient or "")
+        if implied and kind in IMPLIED_KIND_OVERRIDES[implied]:
+            # "my dentist wants my x-rays": x-rays for a dentist are dental films
+            kind = implied
         if kind in ROI_IMAGING_KINDS:
             return "roi_dental_eye_images"
         if kind is not None:
