@@ -98,7 +98,9 @@ def test_followup_facts():
 
 
 def test_followup_without_a_topic_asks_what_they_need():
-    assert "Tell me what you need" in R.followup("cost", None).text
+    reply = R.followup("cost", None)
+    assert "Tell me what you need" in reply.text and "503-571-5051" in reply.text
+    assert [b.payload for b in reply.buttons] == [b.payload for b in R.fallback().buttons]
 
 
 def test_fallback_names_the_roi_phone_and_offers_topics():

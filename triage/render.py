@@ -146,7 +146,7 @@ class Renderer:
         """Answer "what's their number / how long / how much / what to include / hours"."""
         messages = self.content.messages
         if route is None:
-            return Reply(self.fill(messages.followup["no_topic"]))
+            return Reply(self.fill(messages.followup["no_topic"]), self.topic_buttons())
         dept = route.department
         if topic == "contact":
             return Reply(self.contacts_text(route))
@@ -169,10 +169,11 @@ class Renderer:
             return Reply(self.fill(messages.followup["no_hours"], dept))
         raise ValueError(f"unknown follow-up topic {topic!r}")
 
+    def topic_buttons(self) -> List[Button]:
+        return [Button(o.label.get(self.language), f"/{o.intent}") for o in self.content.messages.fallback.options]
+
     def fallback(self) -> Reply:
-        spec = self.content.messages.fallback
-        buttons = [Button(o.label.get(self.language), f"/{o.intent}") for o in spec.options]
-        return Reply(self.fill(spec.text), buttons)
+        return Reply(self.fill(self.content.messages.fallback.text), self.topic_buttons())
 
     def handoff(self, route: Optional[Route]) -> Reply:
         handoff = self.content.messages.handoff
