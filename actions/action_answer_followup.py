@@ -6,7 +6,9 @@ from typing import Any, Dict, List, Text
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import current_route, latest_intent, renderer, send
+from actions.action_triage import ActionTriage
+from actions.common import current_route, latest_intent, message_facts, renderer, send
+from triage.engine import request_from_entities
 
 TOPIC_FOR_INTENT = {
     "ask_contact": "contact",
@@ -25,5 +27,10 @@ class ActionAnswerFollowup(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         topic = TOPIC_FOR_INTENT.get(latest_intent(tracker) or "", "contact")
-        send(dispatcher, [renderer(tracker).followup(topic, current_route(tracker))])
+        route = current_route(tracker)
+        named = request_from_entities(message_facts(tracker))
+        if route is None and named:
+            # "what do I need for bonding leave?" with nothing in context: answer that request
+            return ActionTriage.answer(dispatcher, tracker, named)
+        send(dispatcher, [renderer(tracker).followup(topic, route)])
         return []

@@ -1,9 +1,11 @@
 """action_explain_scope: fallback for out-of-scope and unsure messages.
 
-Never guesses a department. One exception keeps a conversation on track: when
+Never guesses a department. Two exceptions keep a conversation on track: when
 we just asked a question and the message carries the answer ("Spokane" after
 "Which part of Washington?") but was not recognised as an answer, the open
-request is finished with it.
+request is finished with it; and when NLU was unsure (nlu_fallback, not a
+confident out_of_scope) but the message names an image kind, a leave program or
+a specific kind of record, that request is answered.
 """
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.action_triage import ActionTriage
-from actions.common import content, renderer, send
-from triage.vocabulary import facts_from_entities
+from actions.common import latest_intent, message_facts, renderer, send
+from triage.engine import request_from_entities
 
 
 class ActionExplainScope(Action):
@@ -26,8 +28,12 @@ class ActionExplainScope(Action):
     ) -> List[Dict[Text, Any]]:
         pending = tracker.get_slot("pending_question")
         if pending and tracker.get_slot("request_type"):
-            found = facts_from_entities(content(), tracker.latest_message.get("entities") or [])
-            if pending in found:
-                return await ActionTriage().run(dispatcher, tracker, domain)
+            if getattr(message_facts(tracker), pending, None):
+                return ActionTriage.answer(dispatcher, tracker)
+        if latest_intent(tracker) == "nlu_fallback":
+            named = request_from_entities(message_facts(tracker))
+            if named:
+                # unsure of the wording, but it names an image kind or a leave program
+                return ActionTriage.answer(dispatcher, tracker, named)
         send(dispatcher, [renderer(tracker).fallback()])
         return []

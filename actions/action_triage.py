@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -19,7 +19,14 @@ class ActionTriage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        request, facts = gather_facts(tracker)
+        return self.answer(dispatcher, tracker)
+
+    @staticmethod
+    def answer(
+        dispatcher: CollectingDispatcher, tracker: Tracker, request: Optional[str] = None
+    ) -> List[Dict[Text, Any]]:
+        """Decide and answer; ``request`` overrides the one the intent names."""
+        request, facts = gather_facts(tracker, request)
         render = renderer(tracker)
         requests = infer_requests(request, facts)
         if not requests:

@@ -43,7 +43,7 @@ def slot_facts(tracker: Tracker) -> Dict[str, str]:
     return found
 
 
-def gather_facts(tracker: Tracker) -> Tuple[Optional[str], Facts]:
+def gather_facts(tracker: Tracker, request_override: Optional[str] = None) -> Tuple[Optional[str], Facts]:
     """The request type and the facts for the decision in this turn.
 
     A new request starts from this message's facts (only the region carries
@@ -53,7 +53,7 @@ def gather_facts(tracker: Tracker) -> Tuple[Optional[str], Facts]:
     intent = latest_intent(tracker)
     new = facts_from_entities(content(), tracker.latest_message.get("entities") or [])
     previous_request = tracker.get_slot("request_type")
-    request = REQUEST_INTENTS.get(intent)
+    request = request_override or REQUEST_INTENTS.get(intent)
     answering = request is None or (request == previous_request and tracker.get_slot("pending_question"))
     if answering:
         request = request or previous_request
@@ -62,6 +62,11 @@ def gather_facts(tracker: Tracker) -> Tuple[Optional[str], Facts]:
         base = {k: v for k, v in slot_facts(tracker).items() if k == "region"}
     merged = {**base, **new}
     return request, Facts(request=request, **merged)
+
+
+def message_facts(tracker: Tracker) -> Facts:
+    """Facts named in the latest message alone."""
+    return Facts(**facts_from_entities(content(), tracker.latest_message.get("entities") or []))
 
 
 def fact_events(facts: Facts) -> List[Dict[str, Any]]:

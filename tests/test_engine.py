@@ -247,3 +247,13 @@ def test_refining_entities_do_not_open_a_second_request():
     assert infer_requests("leave_certification", Facts(leave_program="fmla", record_kind="any_record")) == ["leave_certification"]
     assert infer_requests("disability_form", Facts(leave_program="fmla", imaging_kind="mri")) == ["disability_form"]
     assert infer_requests(None, Facts(imaging_kind="mri")) == []
+
+
+def test_request_named_by_entities_alone():
+    from triage.engine import request_from_entities
+
+    assert request_from_entities(Facts(leave_type="bonding")) == "leave_certification"
+    assert request_from_entities(Facts(imaging_kind="dental")) == "imaging"
+    assert request_from_entities(Facts(record_kind="immunizations")) == "records"
+    assert request_from_entities(Facts(record_kind="any_record")) is None  # "my chart" is not enough
+    assert request_from_entities(Facts(recipient="lawyer", region="oregon")) is None

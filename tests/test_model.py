@@ -16,7 +16,9 @@ from pathlib import Path
 import pytest
 
 from scripts.make_oos_nlu import eval_messages
-from triage.engine import REQUEST_INTENTS
+from triage.content import load_content
+from triage.engine import REQUEST_INTENTS, Facts, request_from_entities
+from triage.vocabulary import facts_from_entities
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "current.tar.gz"
@@ -59,6 +61,20 @@ def test_held_out_nlu_meets_thresholds():
     assert macro_f1 >= MIN_INTENT_MACRO_F1, weak
 
 
+RESCUING_INTENTS = {"nlu_fallback", "ask_contact", "ask_hours", "ask_cost", "ask_time_frame", "ask_what_to_include"}
+
+
+def gets_department(parsed: dict) -> bool:
+    """Would this message, first in a conversation, get a department? (mirrors the actions)"""
+    intent = parsed["intent"]["name"]
+    if intent in REQUEST_INTENTS:
+        return True
+    if intent in RESCUING_INTENTS:
+        facts = Facts(**facts_from_entities(load_content(), parsed["entities"]))
+        return request_from_entities(facts) is not None
+    return False
+
+
 @pytest.fixture(scope="module")
 def agent():
     from rasa.core.agent import Agent
@@ -77,7 +93,7 @@ def test_everyday_messages_rarely_get_a_department(agent):
     """CLINC150 messages held out from training: at most 5% may be triaged."""
     sample = eval_messages()[::CLINC_SAMPLE_STEP]
     parsed = parse_all(agent, sample)
-    triaged = [(p["text"], p["intent"]["name"]) for p in parsed if p["intent"]["name"] in REQUEST_INTENTS]
+    triaged = [(p["text"], p["intent"]["name"]) for p in parsed if gets_department(p)]
     rate = len(triaged) / len(sample)
     print(f"\nfalse triage on {len(sample)} CLINC150 messages: {len(triaged)} ({rate:.1%}); e.g. {triaged[:8]}")
     assert rate <= MAX_FALSE_TRIAGE_RATE, triaged

@@ -5,7 +5,7 @@ Rasa collects the facts, custom actions call :func:`triage` and render the resul
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import List, Optional, Tuple, Union
 
 from triage.content import Content, RouteSpec, Text
@@ -196,5 +196,25 @@ def infer_requests(primary: Optional[str], facts: Facts) -> List[str]:
     return [primary] + [request for request, evidence in implied if evidence]
 
 
-def with_request(facts: Facts, request: str) -> Facts:
-    return replace(facts, request=request)
+# Entities that name a request on their own ("bonding leave", "dental x-rays").
+# "records" alone (any_record) is too common a word to count.
+ENTITY_REQUESTS = (
+    ("imaging_kind", "imaging"),
+    ("leave_type", "leave_certification"),
+    ("leave_program", "leave_certification"),
+    ("record_kind", "records"),
+)
+
+
+def request_from_entities(facts: Facts) -> Optional[str]:
+    """The request a message's entities name, for messages whose intent did not.
+
+    Used when a follow-up question arrives with no request in context ("what do I
+    need for bonding leave?") and when NLU was unsure: a message that names an
+    image kind or a leave program is about that, whatever else it says.
+    """
+    for field_name, request in ENTITY_REQUESTS:
+        value = getattr(facts, field_name)
+        if value is not None and value != "any_record":
+            return request
+    return None

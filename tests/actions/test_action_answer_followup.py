@@ -49,3 +49,16 @@ def test_followup_before_any_request():
 def test_followup_while_a_question_is_open():
     slots = context("request_imaging")
     assert "Tell me what you need" in texts(run(ACTION, "ask_contact", slots=slots)[0])
+
+
+def test_followup_naming_a_request_with_no_context_answers_that_request():
+    messages, _, slots = run(ACTION, "ask_what_to_include", [entity("leave_type", "bonding leave")])
+    assert slots["department"] == "leave_form"
+    assert slots["route"] == "leave_bonding"
+    assert "Proof of birth" in texts(messages)
+
+
+def test_followup_in_context_is_not_redirected_by_an_entity():
+    slots = context("request_records", entity("recipient", "lawyer"))
+    messages, events, _ = run(ACTION, "ask_cost", [entity("imaging_kind", "mri")], slots)
+    assert events == [] and "$16.50" in texts(messages)

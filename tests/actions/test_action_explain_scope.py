@@ -26,3 +26,15 @@ def test_fallback_with_an_open_question_but_no_answer_explains_scope():
     messages, _, after = run(ActionExplainScope(), "out_of_scope", [entity("region", "spokane")], slots)
     assert after["department"] is None
     assert "I can't help with that" in texts(messages)
+
+
+def test_unsure_message_naming_an_image_kind_is_answered():
+    messages, _, slots = run(ActionExplainScope(), "nlu_fallback", [entity("imaging_kind", "dental x-rays")])
+    assert slots["department"] == "roi"
+    assert "PowerShare" in texts(messages)
+
+
+def test_confident_out_of_scope_is_never_triaged_even_with_an_entity():
+    messages, _, slots = run(ActionExplainScope(), "out_of_scope", [entity("imaging_kind", "mri")])
+    assert "department" not in slots
+    assert "I can't help with that" in texts(messages)
