@@ -9,7 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import INTENT_FOR_REQUEST, content, fact_events, gather_facts, renderer, send
-from triage.engine import NoRoute, Question, Route, infer_requests, triage
+from triage.engine import NoRoute, Question, Route, infer_requests, request_from_entities, triage
 
 
 class ActionTriage(Action):
@@ -27,6 +27,10 @@ class ActionTriage(Action):
     ) -> List[Dict[Text, Any]]:
         """Decide and answer; ``request`` overrides the one the intent names."""
         request, facts = gather_facts(tracker, request)
+        if request is None and request_from_entities(facts):
+            # a bare "dental x-rays" with nothing asked: that is the request
+            request = request_from_entities(facts)
+            facts = replace(facts, request=request)
         render = renderer(tracker)
         requests = infer_requests(request, facts)
         if not requests:

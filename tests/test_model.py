@@ -61,7 +61,7 @@ def test_held_out_nlu_meets_thresholds():
     assert macro_f1 >= MIN_INTENT_MACRO_F1, weak
 
 
-RESCUING_INTENTS = {"nlu_fallback", "ask_contact", "ask_hours", "ask_cost", "ask_time_frame", "ask_what_to_include"}
+RESCUING_INTENTS = {"nlu_fallback", "inform", "ask_contact", "ask_hours", "ask_cost", "ask_time_frame", "ask_what_to_include"}
 
 
 def gets_department(parsed: dict) -> bool:

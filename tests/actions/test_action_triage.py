@@ -81,3 +81,8 @@ def test_inform_without_an_open_request_falls_back():
     messages, _, slots = run(ACTION, "inform", [entity("region", "Spokane")])
     assert "department" not in slots or slots["department"] is None
     assert "503-571-5051" in texts(messages)
+
+
+def test_bare_fact_with_no_open_request_names_the_request():
+    messages, _, slots = run(ACTION, "inform", [entity("imaging_kind", "dental x-rays")])
+    assert slots["department"] == "roi" and slots["route"] == "roi_dental_eye_images"
