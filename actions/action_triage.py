@@ -27,7 +27,7 @@ class ActionTriage(Action):
     ) -> List[Dict[Text, Any]]:
         """Decide and answer; ``request`` overrides the one the intent names."""
         request, facts = gather_facts(tracker, request)
-        if request is None and request_from_entities(facts):
+        if request is None:
             # a bare "dental x-rays" with nothing asked: that is the request
             request = request_from_entities(facts)
             facts = replace(facts, request=request)

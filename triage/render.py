@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional
 
 from triage.content import PLACEHOLDER, Content, Text
 from triage.engine import Question, Route
@@ -185,10 +185,6 @@ class Renderer:
 
     def also(self) -> Reply:
         return Reply(self.heading("also"))
-
-
-def plain_texts(replies: Sequence[Reply]) -> List[str]:
-    return [r.text for r in replies]
 
 
 def to_dispatch(reply: Reply) -> Dict:
