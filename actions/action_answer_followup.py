@@ -28,9 +28,10 @@ class ActionAnswerFollowup(Action):
     ) -> List[Dict[Text, Any]]:
         topic = TOPIC_FOR_INTENT.get(latest_intent(tracker) or "", "contact")
         route = current_route(tracker)
-        named = request_from_entities(message_facts(tracker))
-        if route is None and named:
-            # "what do I need for bonding leave?" with nothing in context: answer that request
-            return ActionTriage.answer(dispatcher, tracker, named)
+        if route is None:
+            named = request_from_entities(message_facts(tracker))
+            if named:
+                # "what do I need for bonding leave?" with nothing in context: answer that request
+                return ActionTriage.answer(dispatcher, tracker, named)
         send(dispatcher, [renderer(tracker).followup(topic, route)])
         return []

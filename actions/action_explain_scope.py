@@ -27,11 +27,11 @@ class ActionExplainScope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         pending = tracker.get_slot("pending_question")
-        if pending and tracker.get_slot("request_type"):
-            if getattr(message_facts(tracker), pending, None):
-                return ActionTriage.answer(dispatcher, tracker)
+        said = message_facts(tracker)
+        if pending and tracker.get_slot("request_type") and getattr(said, pending, None):
+            return ActionTriage.answer(dispatcher, tracker)
         if latest_intent(tracker) == "nlu_fallback":
-            named = request_from_entities(message_facts(tracker))
+            named = request_from_entities(said)
             if named:
                 # unsure of the wording, but it names an image kind or a leave program
                 return ActionTriage.answer(dispatcher, tracker, named)

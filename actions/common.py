@@ -51,7 +51,7 @@ def gather_facts(tracker: Tracker, request_override: Optional[str] = None) -> Tu
     question is open, adds to what the conversation already holds.
     """
     intent = latest_intent(tracker)
-    new = facts_from_entities(content(), tracker.latest_message.get("entities") or [])
+    new = _message_fact_values(tracker)
     previous_request = tracker.get_slot("request_type")
     request = request_override or REQUEST_INTENTS.get(intent)
     answering = request is None or (request == previous_request and tracker.get_slot("pending_question"))
@@ -64,9 +64,13 @@ def gather_facts(tracker: Tracker, request_override: Optional[str] = None) -> Tu
     return request, Facts(request=request, **merged)
 
 
+def _message_fact_values(tracker: Tracker) -> Dict[str, str]:
+    return facts_from_entities(content(), tracker.latest_message.get("entities") or [])
+
+
 def message_facts(tracker: Tracker) -> Facts:
     """Facts named in the latest message alone."""
-    return Facts(**facts_from_entities(content(), tracker.latest_message.get("entities") or []))
+    return Facts(**_message_fact_values(tracker))
 
 
 def fact_events(facts: Facts) -> List[Dict[str, Any]]:
