@@ -138,16 +138,21 @@ class SmsInput(InputChannel):
 
     @staticmethod
     async def _set_paused(agent, sender_id: str, paused: bool) -> None:
-        """Record STOP (restart + pause) or START (resume) in the tracker store."""
+        """Record STOP or START in the tracker store.
+
+        STOP ends the conversation (``Restarted``) and pauses it; START resumes it
+        and restarts once more, so the next text begins a fresh session.
+        """
         async with agent.lock_store.lock(sender_id):
             tracker = await agent.tracker_store.get_or_create_tracker(sender_id, append_action_listen=False)
             if paused and not tracker.is_paused():
-                tracker.update(Restarted())
-                tracker.update(ConversationPaused())
+                events = [Restarted(), ConversationPaused()]
             elif not paused and tracker.is_paused():
-                tracker.update(ConversationResumed())
+                events = [ConversationResumed(), Restarted()]
             else:
                 return
+            for event in events:
+                tracker.update(event)
             await agent.tracker_store.save(tracker)
 
     # -- the webhook ----------------------------------------------------------
@@ -211,5 +216,6 @@ class SmsInput(InputChannel):
             UserMessage(text, collector, sender_id, input_channel=CHANNEL, metadata=metadata)
         )
         renderer, texts = self.texts()
-        shaped = shape(collector.messages, texts.choice.get(), renderer.heading("contacts"))
+        department_prefix = renderer.content.messages.headings["department"].get(renderer.language).split("{")[0]
+        shaped = shape(collector.messages, texts.choice.get(), renderer.heading("contacts"), department_prefix)
         return twiml(shaped.messages)

@@ -310,18 +310,20 @@ def shape(
     bot_messages: Sequence[dict],
     choice_template: str,
     contacts_heading: Optional[str] = None,
+    department_prefix: Optional[str] = None,
     max_messages: int = MAX_MESSAGES,
 ) -> Shaped:
     """Turn one turn's bot messages (Rasa's dicts: text, buttons, custom, image,
     attachment) into at most ``max_messages`` SMS texts.
 
-    The department answer (the message carrying a ``department_card``) and the
-    message with its contacts (the one starting with ``contacts_heading``, else
-    the one naming most of the card's contact values) go first, together; buttons become numbered "Reply n for ..."
-    lines (numbered across the whole answer); images and attachments become bare
-    URLs; other custom payloads are not shown.
+    The department answer (the message carrying a ``department_card``, else the
+    first one starting with ``department_prefix``) and the message with its
+    contacts (the next one starting with ``contacts_heading``, else the one
+    naming most of the card's contact values) go first, together; buttons
+    become numbered "Reply n for ..." lines (numbered across the whole answer);
+    images and attachments become bare URLs; other custom payloads are not shown.
     """
-    blocks: List[tuple] = []  # (priority, order, text)
+    blocks: List[list] = []  # [priority, order, text]
     choices: List[Choice] = []
     card_index: Optional[int] = None
     contact_values: List[str] = []
@@ -342,22 +344,24 @@ def shape(
         text = "\n".join(p for p in parts if p)
         if text:
             blocks.append([2, order, text])
-    if card_index is not None:
-        card_block = next(b for b in blocks if b[1] == card_index) if any(b[1] == card_index for b in blocks) else None
+
+    anchor = next((b for b in blocks if b[1] == card_index), None)
+    if anchor is None and department_prefix:
+        anchor = next((b for b in blocks if b[2].startswith(plain(department_prefix))), None)
+    if anchor is not None:
         heading = plain(contacts_heading) if contacts_heading else None
 
         def score(block):
             hits = sum(1 for value in contact_values if value in block[2])
             return (bool(heading) and block[2].startswith(heading), hits)
 
-        others = [b for b in blocks if b[1] > card_index]
-        best = max(others, key=score, default=None)
-        if best is not None and score(best)[1] == 0:
+        later = [b for b in blocks if b[1] > anchor[1]]
+        best = max(later, key=score, default=None)
+        if best is not None and score(best) == (False, 0):
             best = None
-        if card_block is not None:
-            card_block[0] = 0
-            if best is not None:  # one block: the department and how to reach it
-                card_block[2] = f"{card_block[2]}\n\n{best[2]}"
-                blocks.remove(best)
+        anchor[0] = 0
+        if best is not None:  # one block: the department and how to reach it
+            anchor[2] = f"{anchor[2]}\n\n{best[2]}"
+            blocks.remove(best)
     ordered = [text for _priority, _order, text in sorted(blocks, key=lambda b: (b[0], b[1]))]
     return Shaped(pack(ordered, max_messages), choices)
