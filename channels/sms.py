@@ -42,6 +42,7 @@ CHANNEL = "sms"
 MAX_BODY = 1600  # the longest text Twilio delivers; anything longer is not a real SMS
 STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
 START_WORDS = {"START", "UNSTOP"}
+RESUME_WHEN_STOPPED = {"YES"}  # Twilio also opts a number back in on YES (only after a STOP)
 HELP_WORDS = {"HELP", "INFO"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -201,6 +202,9 @@ class SmsInput(InputChannel):
             return self.say("resumed")
         tracker = await agent.tracker_store.retrieve(sender_id)
         if tracker is not None and tracker.is_paused():
+            if word in RESUME_WHEN_STOPPED:
+                await self._set_paused(agent, sender_id, False)
+                return self.say("resumed")
             return twiml([])  # opted out: nothing reaches the assistant, nothing is sent
         if word in HELP_WORDS:
             return self.say("help")

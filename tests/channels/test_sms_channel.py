@@ -358,6 +358,14 @@ def test_start_resumes_and_the_stop_survives_a_restart(harness, tmp_path):
     assert [m.text for m in second.assistant.received] == ["hello"]
 
 
+def test_yes_resumes_only_after_a_stop(server):
+    server.text("yes")
+    assert server.assistant.received[-1].text == "yes"  # an ordinary answer while texting
+    server.text("STOP")
+    assert messages(server.text("Yes")[2]) == [Renderer(load_content()).fill(load_sms_texts().resumed)]
+    assert not server.tracker().is_paused()
+
+
 def test_help_says_what_this_is_and_gives_the_roi_phone(server):
     [text] = messages(server.text("help")[2])
     assert ROI_PHONE in text and "medical records" in text
