@@ -220,3 +220,16 @@ def test_the_number_and_the_text_are_not_in_the_log_or_the_store(server):
     with sqlite3.connect(server["db"]) as db:
         rows = db.execute("select sender_id, data from events").fetchall()
     assert rows and not any("5559876" in sender or "5559876" in data for sender, data in rows)
+
+
+def test_the_send_script_signs_like_twilio(server, tmp_path):
+    env_file = tmp_path / ".env"
+    port = server["base"].rsplit(":", 1)[1]
+    env_file.write_text(f"RASA_PORT={port}\nSMS_PUBLIC_URL={PUBLIC_URL}\nTWILIO_AUTH_TOKEN={TWILIO_TOKEN}\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("RASA_PORT", "SMS_PUBLIC_URL", "TWILIO_AUTH_TOKEN")}
+    run = [sys.executable, "scripts/sms_send.py", "--env-file", str(env_file), "--from", new_number()]
+    signed = subprocess.run(run + ["my dentist wants my x-rays"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert signed.returncode == 0, signed.stderr
+    assert "--- SMS 1/" in signed.stdout and "Release of Information" in signed.stdout
+    unsigned = subprocess.run(run + ["--unsigned", "hello"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert unsigned.returncode == 1 and "HTTP 403" in unsigned.stderr
