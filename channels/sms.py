@@ -222,4 +222,8 @@ class SmsInput(InputChannel):
         renderer, texts = self.texts()
         department_prefix = renderer.content.messages.headings["department"].get(renderer.language).split("{")[0]
         shaped = shape(collector.messages, texts.choice.get(), renderer.heading("contacts"), department_prefix)
+        if not shaped.messages:
+            # Every message gets an answer; none means a part failed (e.g. the action server is down).
+            logger.warning("SMS webhook: the assistant sent no answer in conversation %s", sender_id)
+            return self.say("error")
         return twiml(shaped.messages)

@@ -425,3 +425,10 @@ def test_when_the_assistant_fails_the_person_gets_a_polite_text_not_a_500(server
     assert status == 200
     [text] = messages(body)
     assert ROI_PHONE in text
+
+
+def test_when_the_assistant_sends_nothing_the_person_still_gets_the_roi_phone(server):
+    server.assistant.reply = lambda text: []  # e.g. the action server is down
+    [text] = messages(server.text("my lawyer needs my records")[2])
+    assert ROI_PHONE in text
+    assert len(server.assistant.received) == 1
