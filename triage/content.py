@@ -422,3 +422,44 @@ def parse(raw: dict) -> Content:
 def load_content(content_dir: Optional[str] = None) -> Content:
     """Load and validate the content files (cached: they are read once per process)."""
     return parse(read_raw(Path(content_dir) if content_dir else CONTENT_DIR))
+
+
+# -- SMS channel texts (content/sms.yml) -------------------------------------
+
+
+class SmsTexts(Strict):
+    """Words only the SMS channel uses: HELP answer, START answer, replies to bad
+    input, and the line format of a numbered choice."""
+
+    help: Text
+    resumed: Text
+    empty: Text
+    too_long: Text
+    error: Text
+    choice: Text
+
+
+# The choice line's own placeholders, filled by the SMS channel.
+SMS_CHOICE_PLACEHOLDERS = {"n", "label"}
+
+
+@lru_cache(maxsize=4)
+def load_sms_texts(content_dir: Optional[str] = None) -> SmsTexts:
+    """Load and check ``content/sms.yml``; its placeholders must resolve in the content."""
+    directory = Path(content_dir) if content_dir else CONTENT_DIR
+    with open(directory / "sms.yml", encoding="utf-8") as handle:
+        texts = SmsTexts.parse_obj(yaml.safe_load(handle))
+    values = dict(load_content(content_dir))
+    errors = []
+    for where, text in iter_texts({"sms": texts}):
+        for kind, ref in PLACEHOLDER.findall(text):
+            if where.startswith("sms.choice") and not ref and kind in SMS_CHOICE_PLACEHOLDERS:
+                continue
+            if not _placeholder_ok(kind, ref, values):
+                errors.append(f"{where}: unknown placeholder {{{kind}.{ref}}}" if ref else f"{where}: unknown placeholder {{{kind}}}")
+    choice = texts.choice.get()
+    if "{n}" not in choice or "{label}" not in choice:
+        errors.append("sms.choice: needs {n} and {label}")
+    if errors:
+        raise ValueError("; ".join(errors))
+    return texts
