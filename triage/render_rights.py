@@ -110,7 +110,8 @@ class RightsRenderer(Renderer):
     def overdue_steps(self) -> Reply:
         roi = self.content.departments["roi"].contacts
         default_region = next(k for k, r in self.content.regions.items() if r.default)
-        contacts = [f"- {self.contact_line(c)}" for c in roi[default_region]]
+        # to chase a request: the quick ways (phone, email), not the mailing address
+        contacts = [f"- {self.contact_line(c)}" for c in roi[default_region] if self.content.contacts[c].kind in ("phone", "email")]
         lines = [
             self.phrase("overdue_intro"),
             f"1. {self.phrase('overdue_step_portal')}",

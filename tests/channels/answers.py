@@ -85,9 +85,46 @@ def all_answers() -> Iterator[Tuple[str, List[Dict]]]:
         for kind in CONTENT.vocabulary["record_kind"]:
             facts = Facts(**{**base, "record_kind": kind})
             yield f"two requests {sorted(facts.__dict__.items())}", turn(facts)
+    yield from rights_answers()
     yield "fallback", [message(RENDER.fallback())]
     yield "handoff general", [message(RENDER.handoff(None))]
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     for name, variants in domain.get("responses", {}).items():
         for i, variant in enumerate(variants):
             yield f"response {name}[{i}]", [{k: v for k, v in variant.items() if k != "channel"}]
+
+
+def rights_answers() -> Iterator[Tuple[str, List[Dict]]]:
+    """Rights answers for every topic and jurisdiction, fee estimates, due dates,
+    the overdue path and the letter, as the rights actions send them."""
+    import datetime as dt
+
+    from triage.content import JURISDICTIONS
+    from triage.deadlines import due_dates
+    from triage.fees import estimate
+    from triage.letter import build_letter
+    from triage.render_rights import RightsRenderer
+    from triage.rights import answer
+
+    render = RightsRenderer(CONTENT)
+    today = dt.date(2026, 11, 21)
+    yield "rights question state", [message(render.state_question())]
+    for key in CONTENT.rights.questions:
+        if key != "state":
+            yield f"rights question {key}", [message(render.ask(key))]
+    for topic, where, stated in itertools.product(CONTENT.rights.topics, JURISDICTIONS, (True, False)):
+        yield f"rights {topic} {where} stated={stated}", [message(render.rights(answer(CONTENT, topic, where), stated))]
+    for where, pages, kw in itertools.product(
+        JURISDICTIONS, (0, 30, 31, 120, 1_000_000),
+        ({}, {"copy_format": "paper"}, {"recipient": "lawyer"}, {"purpose": "disability_appeal"}),
+    ):
+        yield f"rights fee {where} {pages} {kw}", [message(render.fee_estimate(estimate(CONTENT, pages, where, **kw)))]
+    for where, asked in itertools.product(JURISDICTIONS, (dt.date(2026, 3, 3), dt.date(2026, 11, 13))):
+        dates = due_dates(CONTENT, asked, where, today)
+        yield f"rights dates {where} {asked}", [message(render.due_dates(asked, dates))]
+        yield f"rights overdue {where} {asked}", [message(render.overdue_steps())] + [
+            message(r) for r in render.overdue_status(where, asked, dates, True)
+        ]
+    for where in JURISDICTIONS:
+        draft = build_letter(CONTENT, render.fill, where, record_kind="full_record", copy_format="paper")
+        yield f"rights letter sms {where}", [message(render.letter(draft, "sms"))]
