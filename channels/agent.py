@@ -71,7 +71,7 @@ class Sessions:
 
     def issue(self, user: str, now: Optional[float] = None) -> str:
         payload = {"u": user, "exp": int((now or time.time()) + SESSION_SECONDS), "csrf": secrets.token_urlsafe(24)}
-        data = base64.urlsafe_b64encode(jsonlib.dumps(payload).encode())
+        data = base64.urlsafe_b64encode(jsonlib.dumps(payload).encode()).rstrip(b"=")
         return f"{data.decode()}.{self._sign(data)}"
 
     def read(self, token: Optional[str], now: Optional[float] = None) -> Optional[Dict[str, Any]]:
@@ -81,7 +81,7 @@ class Sessions:
         if not hmac.compare_digest(self._sign(data.encode()), signature):
             return None
         try:
-            payload = jsonlib.loads(base64.urlsafe_b64decode(data.encode()))
+            payload = jsonlib.loads(base64.urlsafe_b64decode(data.encode() + b"=" * (-len(data) % 4)))
         except ValueError:
             return None
         if payload.get("exp", 0) < (now or time.time()):

@@ -22,7 +22,7 @@ CSP = (
 SECURITY_HEADERS: Dict[str, str] = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # "no-referrer" would make browsers send "Origin: null"
     "X-Frame-Options": "SAMEORIGIN",
     "Cache-Control": "no-store",
 }

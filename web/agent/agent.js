@@ -53,7 +53,7 @@
   }
 
   function history(who, text) {
-    var item = el("li", "ac-" + who);
+    var item = el("li", "ac-said-by-" + who);
     item.appendChild(el("strong", null, who === "caller" ? "Caller: " : "Script: "));
     item.appendChild(document.createTextNode(text));
     $("ac-history").appendChild(item);
