@@ -69,3 +69,25 @@ def test_the_card_goes_out_as_a_custom_payload(content):
     assert kwargs["json_message"]["type"] == "department_card"
     assert kwargs["json_message"]["department"] == "imaging"
     assert "json_message" not in to_dispatch(Renderer(content).route(route)[1])
+
+
+def test_fact_value_names_must_be_vocabulary_values(content):
+    import yaml
+    from triage.content import CONTENT_DIR
+
+    raw = yaml.safe_load((CONTENT_DIR / "agent.yml").read_text())
+    raw["fact_values"] = {"recipient": {"astronaut": {"en": "an astronaut"}}}
+    with pytest.raises(ValueError, match="astronaut"):
+        parse_agent_wording(raw, content)
+
+
+def test_agent_texts_are_short_and_plain():
+    import re
+
+    from triage.content import iter_texts
+
+    for where, text in iter_texts({"agent": load_agent_wording()}):
+        assert len(text) <= 320, where
+        assert "*" not in text and "<" not in text, where
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            assert len(sentence.split()) <= 45, (where, sentence)

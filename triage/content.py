@@ -315,6 +315,7 @@ class AgentWording(Strict):
     fallback: Text
     requests: Dict[str, Text]
     facts: Dict[str, Text]
+    fact_values: Dict[str, Dict[str, Text]] = Field(default_factory=dict)
 
 
 def parse_agent_wording(raw: dict, content: Content) -> AgentWording:
@@ -323,6 +324,8 @@ def parse_agent_wording(raw: dict, content: Content) -> AgentWording:
     errors: List[str] = []
     if set(wording.questions) != set(content.messages.questions):
         errors.append(f"questions must be exactly {sorted(content.messages.questions)}")
+    for fact, names in wording.fact_values.items():
+        errors += [f"fact_values.{fact}.{v}: not in vocabulary" for v in names if v not in content.vocabulary.get(fact, {})]
     values = {"contacts": content.contacts, "values": content.values, "hours": content.hours}
     for where, text in iter_texts({"agent": wording}):
         for kind, ref in PLACEHOLDER.findall(text):

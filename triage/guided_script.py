@@ -122,7 +122,8 @@ class ScriptBuilder:
                 label = self.text(self.wording.facts[name])
                 if (label, key) not in found:
                     found[(label, key)] = Shortcut(label, [], self.node(changed, MAX_DEPTH, shortcuts=False))
-                found[(label, key)].values.append(_value_label(value))
+                named = self.wording.fact_values.get(name, {}).get(value)
+                found[(label, key)].values.append(self.text(named) if named else _value_label(value))
         return list(found.values())
 
     def answer(self, route_id: str) -> Answer:

@@ -46,6 +46,8 @@ def test_answer_with_department_card_phone_and_email_links(page, server, shot):
     assert steps.count() >= 3  # numbered steps shown as a list
     assert page.locator(".rc-msg time[datetime]").count() >= 3  # timestamps
     shot(page, "answer")
+    card.scroll_into_view_if_needed()
+    shot(page, "card")
 
 
 def test_clicking_a_choice_button(page, server, shot):
