@@ -27,7 +27,7 @@ from channels.http import json, static_file
 
 logger = logging.getLogger(__name__)
 
-SENDER = re.compile(r"[A-Za-z0-9_-]{8,80}")
+SENDER = re.compile(r"web-[A-Za-z0-9_-]{8,80}")  # "web-" keeps widget users out of other channels' conversations
 MAX_MESSAGE = 1000  # characters; longer messages are refused, not cut
 ASSETS = ("widget.js", "widget.css")
 
