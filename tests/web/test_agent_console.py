@@ -109,3 +109,26 @@ def test_sign_out(page, server):
     page.get_by_role("button", name="Sign out").click()
     page.get_by_label("Password").wait_for()
     assert page.request.get(f"{server['base']}/agent/session").status == 401
+
+
+def test_a_letter_is_shown_as_a_read_out_block(page, server):
+    from tests.web.test_widget import LETTER
+
+    def fake(route):
+        if "letter please" in (route.request.post_data or ""):
+            route.fulfill(status=200, content_type="application/json",
+                          body=json.dumps([{"recipient_id": "x", "text": "Read the letter to the caller."},
+                                           {"recipient_id": "x", "custom": LETTER}]))
+        else:
+            route.continue_()
+
+    sign_in(page, server)
+    page.locator("#ac-ask").get_by_role("button", name="Medical records").wait_for()
+    page.route("**/agent/message", fake)
+    before = history_len(page)
+    page.get_by_label("What the caller says").fill("letter please")
+    page.get_by_role("button", name="Send").click()
+    wait_updated(page, before)
+    block = page.locator(".ac-readout")
+    assert LETTER["title"] in block.inner_text()
+    assert "Name: [Your full name]" in block.locator(".ac-letter").inner_text()

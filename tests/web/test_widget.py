@@ -275,3 +275,20 @@ def test_letter_is_filled_in_the_browser_only(page, server, shot):
     assert not any("Zabriskie" in b for b in bodies)  # never sent
     assert "Zabriskie" not in (page.evaluate("sessionStorage.getItem('records-chat')") or "")  # never stored
     assert page.evaluate("localStorage.length") == 0
+
+
+def test_typing_indicator_while_the_assistant_answers(page, server):
+    from playwright.sync_api import expect
+
+    open_widget(page, server)
+    held = []
+    page.route("**/chat/webhook", lambda route: held.append(route))
+    page.get_by_label("Your message").fill("my records")
+    page.get_by_role("button", name="Send").click()
+    typing = page.locator(".rc-typing")
+    expect(typing).to_be_visible()
+    expect(typing).to_have_text("The assistant is typing…")
+    page.wait_for_timeout(100)
+    assert len(held) == 1
+    held[0].continue_()
+    expect(typing).to_be_hidden()

@@ -128,7 +128,10 @@
         history("script", m.text || "");
         return;
       }
-      if (typeof m.text === "string") { say.appendChild(richText(m.text)); history("script", m.text.split("\n")[0]); }
+      if (typeof m.text === "string") {
+        if (!say.childNodes.length) { history("script", m.text.split("\n")[0]); }
+        say.appendChild(richText(m.text));
+      }
     });
     if (asked && !messages.some(function (m) { return m.custom && m.custom.type === "department_card"; })) {
       clear($("ac-department"), "Not known yet.");
