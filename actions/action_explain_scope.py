@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.action_triage import ActionTriage
 from actions.common import latest_intent, message_facts, renderer, send
+from actions.rights_flow import continue_pending
 from triage.engine import request_from_entities
 
 
@@ -26,6 +27,9 @@ class ActionExplainScope(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        finished = continue_pending(dispatcher, tracker)
+        if finished is not None:
+            return finished
         pending = tracker.get_slot("pending_question")
         said = message_facts(tracker)
         if pending and tracker.get_slot("request_type") and getattr(said, pending, None):

@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import INTENT_FOR_REQUEST, content, fact_events, gather_facts, renderer, send
+from actions.rights_flow import continue_pending
 from triage.engine import NoRoute, Question, Route, infer_requests, request_from_entities, triage
 
 
@@ -19,6 +20,10 @@ class ActionTriage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        # "Washington" or "March 3" may answer an open rights question
+        finished = continue_pending(dispatcher, tracker)
+        if finished is not None:
+            return finished
         return self.answer(dispatcher, tracker)
 
     @staticmethod

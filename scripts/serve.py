@@ -59,6 +59,22 @@ def stop(procs: List[subprocess.Popen]) -> None:
             proc.wait()
 
 
+def sms_warnings(env: Dict[str, str]) -> List[str]:
+    """Problems with the SMS channel's settings (channels/sms_config.py), e.g. the signature check off."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from channels.sms_config import SmsSettings
+
+    return SmsSettings.from_env(env).problems()
+
+
+def warn_loudly(problems: List[str]) -> None:
+    if problems:
+        bar = "!" * 78
+        lines = "\n".join(f"  WARNING: {p}" for p in problems)
+        print(f"\n{bar}\n  SMS CHANNEL\n{lines}\n{bar}\n", file=sys.stderr, flush=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--env-file", type=Path, default=ROOT / ".env")
@@ -92,6 +108,8 @@ def main() -> int:
             "--endpoints", "endpoints.yml",
         ] + quiet,
     ]
+    sms_problems = sms_warnings(env)
+    warn_loudly(sms_problems)
     procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True) for cmd in commands]
 
     stopping = {"flag": False}
@@ -117,9 +135,11 @@ def main() -> int:
         f"  Agent console: http://localhost:{rasa_port}/agent/  (sign in with AGENT_USERNAME / AGENT_PASSWORD from .env)\n"
         f"  HTTP API:     http://localhost:{rasa_port}/conversations/<sender>/tracker?token=<RASA_AUTH_TOKEN from .env>\n"
         f"  Actions:      http://localhost:{action_port}/health\n"
+        f"  SMS webhook:  POST http://localhost:{rasa_port}/webhooks/sms/webhook  (Twilio form fields, signed)\n"
         "  Stop:         Ctrl-C\n",
         flush=True,
     )
+    warn_loudly(sms_problems)  # again, after the servers' own start-up logs
     code = 0
     while not stopping["flag"]:
         if any(p.poll() is not None for p in procs):

@@ -125,6 +125,24 @@ def test_everyday_message_gets_no_department(server):
     assert "503-571-5051" in text(replies)
 
 
+def test_rights_questions_carry_the_figures_for_the_state(server):
+    """Rights questions through REST, answered with the state's own figures."""
+    fees = say(server, "e2e-fees", "what could they bill me for 120 pages of records in washington?")
+    assert "Total: $149.80" in text(fees)
+    assert tracker(server, "e2e-fees")["slots"]["jurisdiction"] == "WA"
+
+    due = say(server, "e2e-due", "I sent my records request on March 3 in Fresno, what's the legal deadline?")
+    assert "California" in text(due) and "15 days" in text(due)
+
+    refuse = say(server, "e2e-refuse", "can the hospital refuse to give me my chart?")
+    buttons = [b for r in refuse for b in r.get("buttons", [])]
+    assert [b["title"] for b in buttons] == ["Washington", "Oregon", "California", "Another state"]
+    oregon = say(server, "e2e-refuse", buttons[1]["payload"])
+    assert "Oregon uses the federal rule here." in text(oregon)
+    assert "not legal advice" in text(oregon)
+    assert department(server, "e2e-refuse") == "roi"
+
+
 def test_tracker_api_needs_the_token(server):
     say(server, "e2e-token", "hello")
     with pytest.raises(urllib.error.HTTPError) as error:

@@ -20,6 +20,7 @@ from scripts.make_oos_nlu import eval_messages
 from tests.conftest import FIGURES
 from triage.content import load_content
 from triage.engine import REQUEST_INTENTS, Facts, request_from_entities
+from triage.rights import RIGHTS_INTENTS
 from triage.vocabulary import facts_from_entities
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +72,7 @@ RESCUING_INTENTS = {"nlu_fallback", "inform", *TOPIC_FOR_INTENT}
 def gets_department(parsed: dict) -> bool:
     """Would this message, first in a conversation, get a department? (mirrors the actions)"""
     intent = parsed["intent"]["name"]
-    if intent in REQUEST_INTENTS:
+    if intent in REQUEST_INTENTS or intent in RIGHTS_INTENTS:
         return True
     if intent in RESCUING_INTENTS:
         facts = Facts(**facts_from_entities(load_content(), parsed["entities"]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, List, Literal, Optional
@@ -149,6 +150,8 @@ class Definition(Sourced):
 
 class Value(Sourced):
     text: Text
+    # The number behind the text, for the fee and deadline calculators.
+    amount: Optional[Decimal] = None
 
 
 class Option(Strict):
@@ -172,6 +175,95 @@ class Messages(Strict):
     disclaimer: Dict[str, Text]
 
 
+# --- legal rights (content/rights.yml) -----------------------------------------
+JURISDICTIONS = ("federal", "WA", "CA", "OR")
+
+
+class Jurisdiction(Sourced):
+    name: Text
+    short: Text
+    law: Optional[str] = None  # cited in the request letter
+    follows: Optional[Literal["federal"]] = None
+
+
+class RightAnswer(Sourced):
+    text: Text
+
+
+class RightsTopic(Strict):
+    by_state: bool
+    next: List[str]
+    answers: Dict[str, RightAnswer]
+    policy: Optional[Text] = None
+
+    @validator("answers")
+    def _federal_first(cls, answers):
+        if "federal" not in answers:
+            raise ValueError("every topic needs a federal answer")
+        unknown = set(answers) - set(JURISDICTIONS)
+        if unknown:
+            raise ValueError(f"unknown jurisdictions {sorted(unknown)}")
+        return answers
+
+
+class DeadlineRule(Strict):
+    value: str
+    extra: Optional[str] = None
+    unit: Literal["days", "working_days", "business_days"]
+    label: Text
+
+
+class NextStep(Strict):
+    label: Text
+    intent: str
+
+
+class PlainQuestion(Strict):
+    text: Text
+    options: List[Option] = Field(default_factory=list)
+
+
+class LetterLine(Strict):
+    text: Optional[Text] = None
+    label: Optional[Text] = None
+    blank: Optional[str] = None
+    known: Optional[Literal["records", "format"]] = None
+
+    @root_validator(skip_on_failure=True)
+    def _text_or_blank(cls, values):
+        if (values["text"] is None) == (values["label"] is None and values["blank"] is None):
+            raise ValueError("a letter line is either text, or a label with a blank")
+        if values["label"] is not None and values["blank"] is None:
+            raise ValueError("a labelled line needs a blank")
+        return values
+
+
+class Letter(Strict):
+    title: Text
+    lines: List[LetterLine]
+    formats: Dict[str, Text]
+    all_records: Text
+    readout: Text
+    record_names: Dict[str, Text]
+
+
+class Rights(Strict):
+    jurisdictions: Dict[str, Jurisdiction]
+    follows_federal: Text
+    deadlines: Dict[str, List[DeadlineRule]]
+    topics: Dict[str, RightsTopic]
+    next_steps: Dict[str, NextStep]
+    questions: Dict[str, PlainQuestion]
+    phrases: Dict[str, Text]
+    letter: Letter
+
+    @validator("jurisdictions")
+    def _all_jurisdictions(cls, value):
+        if set(value) != set(JURISDICTIONS):
+            raise ValueError(f"jurisdictions must be exactly {JURISDICTIONS}")
+        return value
+
+
 class Content(Strict):
     sources: Dict[str, Source]
     organization: OrganizationInfo
@@ -185,6 +277,7 @@ class Content(Strict):
     definitions: Dict[str, Definition]
     messages: Messages
     vocabulary: Dict[str, Dict[str, List[str]]]
+    rights: Rights
 
     @root_validator(skip_on_failure=True)
     def _references_resolve(cls, values):
@@ -231,6 +324,8 @@ class Content(Strict):
             if key not in values["places"]:
                 errors.append(f"vocabulary.region.{key}: not in organization places")
 
+        errors += _rights_errors(values)
+
         for where, text in iter_texts(values):
             for kind, ref in PLACEHOLDER.findall(text):
                 if not _placeholder_ok(kind, ref, values):
@@ -240,8 +335,31 @@ class Content(Strict):
         return values
 
 
-# Placeholders the renderer fills in at answer time (they depend on the route).
-RUNTIME_PLACEHOLDERS = {"department", "portal"}
+# Placeholders the renderer fills in at answer time (they depend on the route,
+# the state asked about, the numbers the person gave).
+RUNTIME_PLACEHOLDERS = {"department", "portal", "state", "pages", "total", "reason", "date", "laws", "law"}
+
+
+def _rights_errors(values) -> List[str]:
+    rights: Rights = values["rights"]
+    errors: List[str] = []
+    known_values = values["values"]
+    for key, item in rights.jurisdictions.items():
+        if item.source not in values["sources"]:
+            errors.append(f"rights.jurisdictions.{key}: unknown source {item.source!r}")
+    for topic_key, topic in rights.topics.items():
+        for key, answer in topic.answers.items():
+            if answer.source not in values["sources"]:
+                errors.append(f"rights.topics.{topic_key}.{key}: unknown source {answer.source!r}")
+        errors += [f"rights.topics.{topic_key}: unknown next step {n!r}" for n in topic.next if n not in rights.next_steps]
+    for key, rules in rights.deadlines.items():
+        if key != "policy" and key not in JURISDICTIONS:
+            errors.append(f"rights.deadlines.{key}: unknown jurisdiction")
+        for rule in rules:
+            for ref in filter(None, (rule.value, rule.extra)):
+                if ref not in known_values or known_values[ref].amount is None:
+                    errors.append(f"rights.deadlines.{key}: {ref!r} is not a value with an amount")
+    return errors
 
 
 def _placeholder_ok(kind: str, ref: str, values) -> bool:
@@ -292,6 +410,7 @@ def read_raw(content_dir: Path = CONTENT_DIR) -> dict:
         "definitions": load("definitions.yml"),
         "messages": load("messages.yml"),
         "vocabulary": load("vocabulary.yml"),
+        "rights": load("rights.yml"),
     }
 
 
@@ -342,3 +461,44 @@ def load_agent_wording(content_dir: Optional[str] = None) -> AgentWording:
     with open(directory / "agent.yml", encoding="utf-8") as handle:
         raw = yaml.safe_load(handle)
     return parse_agent_wording(raw, load_content(content_dir))
+
+
+# -- SMS channel texts (content/sms.yml) -------------------------------------
+
+
+class SmsTexts(Strict):
+    """Words only the SMS channel uses: HELP answer, START answer, replies to bad
+    input, and the line format of a numbered choice."""
+
+    help: Text
+    resumed: Text
+    empty: Text
+    too_long: Text
+    error: Text
+    choice: Text
+
+
+# The choice line's own placeholders, filled by the SMS channel.
+SMS_CHOICE_PLACEHOLDERS = {"n", "label"}
+
+
+@lru_cache(maxsize=4)
+def load_sms_texts(content_dir: Optional[str] = None) -> SmsTexts:
+    """Load and check ``content/sms.yml``; its placeholders must resolve in the content."""
+    directory = Path(content_dir) if content_dir else CONTENT_DIR
+    with open(directory / "sms.yml", encoding="utf-8") as handle:
+        texts = SmsTexts.parse_obj(yaml.safe_load(handle))
+    values = dict(load_content(content_dir))
+    errors = []
+    for where, text in iter_texts({"sms": texts}):
+        for kind, ref in PLACEHOLDER.findall(text):
+            if where.startswith("sms.choice") and not ref and kind in SMS_CHOICE_PLACEHOLDERS:
+                continue
+            if not _placeholder_ok(kind, ref, values):
+                errors.append(f"{where}: unknown placeholder {{{kind}.{ref}}}" if ref else f"{where}: unknown placeholder {{{kind}}}")
+    choice = texts.choice.get()
+    if "{n}" not in choice or "{label}" not in choice:
+        errors.append("sms.choice: needs {n} and {label}")
+    if errors:
+        raise ValueError("; ".join(errors))
+    return texts

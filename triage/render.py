@@ -36,12 +36,16 @@ class Renderer:
         self.language = language
 
     # -- text helpers ---------------------------------------------------
-    def fill(self, text: Text, department: Optional[str] = None) -> str:
+    def fill(self, text: Text, department: Optional[str] = None, **runtime: str) -> str:
+        """The text in this language with its placeholders filled. ``runtime``
+        gives values known only at answer time ({state}, {pages}, {date}...)."""
         raw = text.get(self.language)
         content = self.content
 
         def sub(match: re.Match) -> str:
             kind, ref = match.group(1), match.group(2)
+            if not ref and kind in runtime:
+                return str(runtime[kind])
             if kind == "contact":
                 return content.contacts[ref].value
             if kind == "value":

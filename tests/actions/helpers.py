@@ -20,7 +20,7 @@ def entity(name: str, value: str) -> Dict:
 
 
 def tracker(intent: str, entities: Optional[List[Dict]] = None, slots: Optional[Dict] = None,
-            text: str = "") -> Tracker:
+            text: str = "", channel: Optional[str] = None) -> Tracker:
     latest = {
         "intent": {"name": intent, "confidence": 0.99},
         "entities": entities or [],
@@ -30,7 +30,7 @@ def tracker(intent: str, entities: Optional[List[Dict]] = None, slots: Optional[
         sender_id="test",
         slots=dict(slots or {}),
         latest_message=latest,
-        events=[{"event": "user", "text": latest["text"], "parse_data": latest}],
+        events=[{"event": "user", "text": latest["text"], "parse_data": latest, "input_channel": channel}],
         paused=False,
         followup_action=None,
         active_loop={},
@@ -39,10 +39,12 @@ def tracker(intent: str, entities: Optional[List[Dict]] = None, slots: Optional[
 
 
 def run(action, intent: str, entities: Optional[List[Dict]] = None,
-        slots: Optional[Dict] = None) -> Tuple[List[Dict], List[Dict], Dict]:
-    """Run ``action`` for one turn: (messages sent, events returned, slots after)."""
+        slots: Optional[Dict] = None, text: str = "",
+        channel: Optional[str] = None) -> Tuple[List[Dict], List[Dict], Dict]:
+    """Run ``action`` for one turn: (messages sent, events returned, slots after).
+    ``text`` is what the person typed (a button payload when empty)."""
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker(intent, entities, slots), DOMAIN))
+    events = asyncio.run(action.run(dispatcher, tracker(intent, entities, slots, text, channel), DOMAIN))
     after = dict(slots or {})
     for event in events:
         if event.get("event") == "slot":

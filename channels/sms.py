@@ -1,0 +1,229 @@
+"""SMS input channel for Rasa, Twilio-compatible: ``POST /webhooks/sms/webhook``.
+
+Registered in ``credentials.yml`` as ``channels.sms.SmsInput``; its settings come
+from ``.env`` (see ``channels/sms_config.py``). One request is one incoming text:
+
+1. the ``X-Twilio-Signature`` header is checked with twilio's ``RequestValidator``
+   against ``SMS_PUBLIC_URL`` (403 and nothing stored when it does not verify);
+2. the sender's number becomes a keyed hash (the conversation id); the number is
+   neither stored nor logged;
+3. STOP words pause the conversation (kept in the tracker, so it survives
+   restarts and is shared by replicas) and nothing more is sent until START;
+   HELP answers what the service is and the ROI phone number;
+4. a reply of a digit or an option's words becomes the payload of a choice the
+   assistant offered in its last answer (read from the tracker store);
+5. the assistant's answer is shaped for SMS (``channels/sms_text.py``) and
+   returned as TwiML in the HTTP response (no outbound API call is needed).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from urllib.parse import parse_qsl
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.shared.core.events import BotUttered, ConversationPaused, ConversationResumed, Restarted, UserUttered
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from channels.sms_config import SmsSettings, conversation_id
+from channels.sms_text import Choice, choices_from_buttons, match_choice, plain, shape
+from triage.content import load_content, load_sms_texts
+from triage.render import Renderer
+
+logger = logging.getLogger(__name__)
+
+CHANNEL = "sms"
+MAX_BODY = 1600  # the longest text Twilio delivers; anything longer is not a real SMS
+STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
+START_WORDS = {"START", "UNSTOP"}
+RESUME_WHEN_STOPPED = {"YES"}  # Twilio also opts a number back in on YES (only after a STOP)
+HELP_WORDS = {"HELP", "INFO"}
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class _Params(dict):
+    """Form fields; ``getall`` lets twilio's validator sign repeated fields the way Twilio does."""
+
+    def __init__(self, pairs: List[tuple]) -> None:
+        super().__init__()
+        self._all: Dict[str, List[str]] = {}
+        for key, value in pairs:
+            self._all.setdefault(key, []).append(value)
+            self.setdefault(key, value)
+
+    def getall(self, key: str) -> List[str]:
+        return self._all[key]
+
+
+def twiml(messages: List[str]) -> HTTPResponse:
+    """The HTTP reply: ``<Response>`` with one ``<Message>`` per text (XML-escaped by twilio)."""
+    reply = MessagingResponse()
+    for text in messages:
+        reply.message(text)
+    return response.text(str(reply), content_type="text/xml; charset=utf-8")
+
+
+def keyword(body: str) -> str:
+    """The body as an SMS keyword ("stop", " Stop! " -> "STOP")."""
+    return re.sub(r"[^A-Za-z]", "", body).upper() if len(body) <= 20 else ""
+
+
+def offered_choices(tracker) -> List[Choice]:
+    """The choices (buttons) of the assistant's answer since the user's last message."""
+    if tracker is None:
+        return []
+    found: List[Choice] = []
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            break
+        if isinstance(event, BotUttered):
+            found[:0] = choices_from_buttons((event.data or {}).get("buttons"))
+    return found
+
+
+class SmsOutput(CollectingOutputChannel):
+    """Collects the whole answer of a turn; it is shaped for SMS once complete."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return CHANNEL
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        # keep each bot message whole (text, buttons and custom card together)
+        self.messages.append({key: value for key, value in message.items() if value is not None})
+
+
+class SmsInput(InputChannel):
+    """Twilio-compatible SMS webhook with signature check, TwiML replies and SMS shaping."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "SmsInput":
+        # Secrets stay in .env, read here (a missing variable must not stop the server).
+        return cls(SmsSettings.from_env(os.environ))
+
+    def __init__(self, settings: SmsSettings) -> None:
+        self.settings = settings
+        for problem in settings.problems():
+            logger.warning("SMS channel: %s", problem)
+
+    # -- helpers --------------------------------------------------------------
+    def signature_ok(self, request: Request, params: _Params) -> bool:
+        if not self.settings.verify_signature:
+            return True
+        signature = request.headers.get("X-Twilio-Signature")
+        if not signature or not self.settings.auth_token or not self.settings.public_url:
+            return False
+        url = self.settings.public_url
+        if request.query_string and "?" not in url:
+            url = f"{url}?{request.query_string}"
+        return RequestValidator(self.settings.auth_token).validate(url, params, signature)
+
+    @staticmethod
+    def texts():
+        content = load_content()
+        return Renderer(content), load_sms_texts()
+
+    def say(self, key: str) -> HTTPResponse:
+        renderer, texts = self.texts()
+        return twiml([plain(renderer.fill(getattr(texts, key)))])
+
+    @staticmethod
+    async def _set_paused(agent, sender_id: str, paused: bool) -> None:
+        """Record STOP or START in the tracker store.
+
+        STOP ends the conversation (``Restarted``) and pauses it; START resumes it
+        and restarts once more, so the next text begins a fresh session.
+        """
+        async with agent.lock_store.lock(sender_id):
+            tracker = await agent.tracker_store.get_or_create_tracker(sender_id, append_action_listen=False)
+            if paused and not tracker.is_paused():
+                events = [Restarted(), ConversationPaused()]
+            elif not paused and tracker.is_paused():
+                events = [ConversationResumed(), Restarted()]
+            else:
+                return
+            for event in events:
+                tracker.update(event)
+            await agent.tracker_store.save(tracker)
+
+    # -- the webhook ----------------------------------------------------------
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        sms_webhook = Blueprint("sms_webhook", __name__)
+
+        @sms_webhook.route("/", methods=["GET"])
+        async def health(_request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sms_webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                raw = (request.body or b"").decode("utf-8")
+                params = _Params(parse_qsl(raw, keep_blank_values=True, errors="strict"))
+            except (UnicodeDecodeError, ValueError):
+                return response.text("Bad request: the form must be UTF-8 (application/x-www-form-urlencoded).", status=400)
+            if not self.signature_ok(request, params):
+                logger.warning("SMS webhook: refused a request with a missing or wrong signature")
+                return response.text("Forbidden: bad or missing X-Twilio-Signature.", status=403)
+            number = (params.get("From") or "").strip()
+            if not number:
+                return response.text("Bad request: missing From.", status=400)
+            if not self.settings.can_identify_senders:
+                return response.text("SMS channel not configured (SMS_SENDER_KEY).", status=503)
+            sender_id = conversation_id(number, self.settings.sender_key)
+            body = _CONTROL.sub(" ", params.get("Body") or "").strip()
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is None or agent.tracker_store is None:
+                return self.say("error")
+            try:
+                return await self._answer(agent, on_new_message, sender_id, body, params)
+            except Exception:  # never a 500 to the carrier: a polite text instead
+                logger.exception("SMS webhook: the assistant failed to answer conversation %s", sender_id)
+                return self.say("error")
+
+        return sms_webhook
+
+    async def _answer(self, agent, on_new_message, sender_id: str, body: str, params: _Params) -> HTTPResponse:
+        word = keyword(body)
+        if word in STOP_WORDS:
+            await self._set_paused(agent, sender_id, True)
+            return twiml([])
+        if word in START_WORDS:
+            await self._set_paused(agent, sender_id, False)
+            return self.say("resumed")
+        tracker = await agent.tracker_store.retrieve(sender_id)
+        if tracker is not None and tracker.is_paused():
+            if word in RESUME_WHEN_STOPPED:
+                await self._set_paused(agent, sender_id, False)
+                return self.say("resumed")
+            return twiml([])  # opted out: nothing reaches the assistant, nothing is sent
+        if word in HELP_WORDS:
+            return self.say("help")
+        if not body:
+            return self.say("empty")
+        if len(body) > MAX_BODY:
+            return self.say("too_long")
+
+        text = match_choice(body, offered_choices(tracker)) or body
+        collector = SmsOutput()
+        metadata = {"sms": {"message_sid": params.get("MessageSid") or params.get("SmsSid")}}
+        await on_new_message(
+            UserMessage(text, collector, sender_id, input_channel=CHANNEL, metadata=metadata)
+        )
+        renderer, texts = self.texts()
+        department_prefix = renderer.content.messages.headings["department"].get(renderer.language).split("{")[0]
+        shaped = shape(collector.messages, texts.choice.get(), renderer.heading("contacts"), department_prefix)
+        if not shaped.messages:
+            # Every message gets an answer; none means a part failed (e.g. the action server is down).
+            logger.warning("SMS webhook: the assistant sent no answer in conversation %s", sender_id)
+            return self.say("error")
+        return twiml(shaped.messages)

@@ -1,0 +1,235 @@
+"""SMS end to end: both servers started the way `make run` does (scripts/serve.py,
+credentials.yml), texts signed by twilio's own RequestValidator, answers read as
+TwiML, decisions read from the tracker API.
+
+Uses its own ports, token, secrets and tracker database (a temporary .env).
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from twilio.request_validator import RequestValidator
+
+from channels.sms_config import conversation_id
+from channels.sms_text import HARD_LIMIT, MAX_MESSAGES, is_gsm7
+from tests.test_end_to_end import free_port
+from triage.content import load_content
+
+ROOT = Path(__file__).resolve().parents[2]
+MODEL = ROOT / "models" / "current.tar.gz"
+API_TOKEN = "sms-e2e-api-token"
+TWILIO_TOKEN = "sms-e2e-twilio-token-0123456789"
+SENDER_KEY = "sms-e2e-sender-key-0123456789abcdef"
+# Twilio calls the proxy's public address; the server itself listens on localhost.
+PUBLIC_URL = "https://sms.example.org/webhooks/sms/webhook"
+CONTENT = load_content()
+ROI_PHONE = CONTENT.contacts["roi_phone"].value
+
+pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`, which trains it")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("sms_e2e")
+    rasa_port, action_port = free_port(), free_port()
+    env_file = tmp / ".env"
+    env_file.write_text(
+        f"ENV=development\nRASA_AUTH_TOKEN={API_TOKEN}\nRASA_PORT={rasa_port}\nACTION_PORT={action_port}\n"
+        f"TRACKER_DB={tmp / 'tracker.db'}\nLOG_LEVEL=INFO\n"
+        f"SMS_PUBLIC_URL={PUBLIC_URL}\nTWILIO_AUTH_TOKEN={TWILIO_TOKEN}\nSMS_SENDER_KEY={SENDER_KEY}\n"
+        "SMS_VERIFY_SIGNATURE=true\n"
+    )
+    log = open(tmp / "serve.log", "w")
+    drop = ("RASA_PORT", "ACTION_PORT", "TRACKER_DB", "RASA_AUTH_TOKEN", "SMS_PUBLIC_URL", "TWILIO_AUTH_TOKEN",
+            "SMS_SENDER_KEY", "SMS_VERIFY_SIGNATURE")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    proc = subprocess.Popen(
+        [sys.executable, "scripts/serve.py", "--env-file", str(env_file)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"serve.py exited: {(tmp / 'serve.log').read_text()[-3000:]}")
+        if "The assistant is running." in (tmp / "serve.log").read_text():
+            break
+        time.sleep(1)
+    else:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail("servers did not start in time")
+    yield {"base": f"http://localhost:{rasa_port}", "db": tmp / "tracker.db", "log": tmp / "serve.log"}
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
+    log.close()
+
+
+def new_number() -> str:
+    return "+1503555" + str(uuid.uuid4().int % 10_000).zfill(4)
+
+
+def post(server, params, signature=None):
+    headers = {"Content-Type": "application/x-www-form-urlencoded"}
+    if signature is not None:
+        headers["X-Twilio-Signature"] = signature
+    request = urllib.request.Request(
+        f"{server['base']}/webhooks/sms/webhook", urllib.parse.urlencode(params).encode("utf-8"), headers
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=90) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+
+
+def params_for(number, body):
+    return {"From": number, "To": "+15035550000", "Body": body, "MessageSid": "SM" + uuid.uuid4().hex,
+            "AccountSid": "AC" + "0" * 32, "NumMedia": "0"}
+
+
+def text(server, number, body):
+    """Send a text signed as Twilio signs it; return the SMS messages of the TwiML answer."""
+    params = params_for(number, body)
+    signature = RequestValidator(TWILIO_TOKEN).compute_signature(PUBLIC_URL, params)
+    status, reply = post(server, params, signature)
+    assert status == 200, reply
+    root = ET.fromstring(reply.encode("utf-8"))
+    assert root.tag == "Response"
+    found = [m.text or "" for m in root]
+    assert len(found) <= MAX_MESSAGES
+    for message in found:
+        assert len(message) <= HARD_LIMIT and is_gsm7(message), message
+        assert "**" not in message and "<" not in message and "](" not in message, message
+    return found
+
+
+def tracker(server, number):
+    url = f"{server['base']}/conversations/{conversation_id(number, SENDER_KEY)}/tracker?token={API_TOKEN}"
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def stored_events(server, number):
+    with sqlite3.connect(server["db"]) as db:
+        return db.execute(
+            "select count(*) from events where sender_id = ?", (conversation_id(number, SENDER_KEY),)
+        ).fetchone()[0]
+
+
+def test_a_full_sms_conversation_ends_with_the_right_department(server):
+    number = new_number()
+    [question] = text(server, number, "I need my images")
+    assert "Reply 2 for Ultrasound or mammogram" in question
+    assert tracker(server, number)["slots"]["department"] is None
+    answer = text(server, number, "2")
+    state = tracker(server, number)
+    assert state["slots"]["department"] == "imaging"
+    assert state["latest_input_channel"] == "sms"
+    assert answer[0].startswith("Where to go: the Imaging department.")
+    assert CONTENT.contacts["imaging_phone"].value in answer[0]  # department and contact first
+    follow = text(server, number, "what's their number?")
+    assert CONTENT.contacts["imaging_phone"].value in follow[0]
+    assert tracker(server, number)["slots"]["department"] == "imaging"
+
+
+def test_a_reply_with_the_options_words_picks_it(server):
+    number = new_number()
+    text(server, number, "i need my images")
+    answer = text(server, number, "dental x-rays")
+    assert tracker(server, number)["slots"]["department"] == "roi"
+    assert answer[0].startswith("Where to go: Release of Information")
+
+
+def test_lawyer_records_by_sms(server):
+    number = new_number()
+    answer = text(server, number, "my lawyer needs my medical records")
+    assert tracker(server, number)["slots"]["department"] == "roi"
+    assert answer[0].startswith("Where to go: Release of Information (ROI).")
+    assert ROI_PHONE in answer[0] and "nw.roi@kp.org" in answer[0]
+    assert "$16.50" in "\n".join(answer)
+
+
+def test_forged_texts_are_refused_and_never_stored(server):
+    number = new_number()
+    params = params_for(number, "my lawyer needs my records")
+    forged = {
+        "unsigned": None,
+        "wrong token": RequestValidator("guessed-token").compute_signature(PUBLIC_URL, params),
+        "wrong url": RequestValidator(TWILIO_TOKEN).compute_signature(f"{server['base']}/webhooks/sms/webhook", params),
+        "other body": RequestValidator(TWILIO_TOKEN).compute_signature(PUBLIC_URL, {**params, "Body": "hi"}),
+    }
+    for case, signature in forged.items():
+        status, body = post(server, params, signature)
+        assert status == 403, case
+        assert "<Message>" not in body
+    assert stored_events(server, number) == 0
+
+
+def test_stop_help_start_on_the_real_server(server):
+    number = new_number()
+    [greeting] = text(server, number, "hello")
+    assert "STOP" in greeting and "Reply 1 for" in greeting  # the domain's `channel: sms` greeting
+    [help_text] = text(server, number, "HELP")
+    assert ROI_PHONE in help_text
+    assert text(server, number, "STOP") == []
+    assert tracker(server, number)["paused"] is True
+    before = stored_events(server, number)
+    assert text(server, number, "my lawyer needs my records") == []
+    assert stored_events(server, number) == before  # nothing reached the assistant
+    assert text(server, number, "START")
+    text(server, number, "my lawyer needs my records")
+    assert tracker(server, number)["slots"]["department"] == "roi"
+
+
+def test_bad_input_never_gets_a_500(server):
+    number = new_number()
+    assert text(server, number, "")  # a polite text
+    assert text(server, number, "records " * 1250)  # 10,000 characters: a polite text
+    status, _ = post(server, {"Body": "hello"}, RequestValidator(TWILIO_TOKEN).compute_signature(PUBLIC_URL, {"Body": "hello"}))
+    assert status == 400  # no From
+    request = urllib.request.Request(
+        f"{server['base']}/webhooks/sms/webhook", b"From=%2B15035550100&Body=%FF%FE",
+        {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": "x"},
+    )
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(request, timeout=30)
+    assert error.value.code == 400
+
+
+def test_the_number_and_the_text_are_not_in_the_log_or_the_store(server):
+    number = "+15035559876"
+    text(server, number, "my lawyer Zebulon Quixote needs my records")
+    log = server["log"].read_text()
+    assert "Zebulon" not in log and "5559876" not in log
+    with sqlite3.connect(server["db"]) as db:
+        rows = db.execute("select sender_id, data from events").fetchall()
+    assert rows and not any("5559876" in sender or "5559876" in data for sender, data in rows)
+
+
+def test_the_send_script_signs_like_twilio(server, tmp_path):
+    env_file = tmp_path / ".env"
+    port = server["base"].rsplit(":", 1)[1]
+    env_file.write_text(f"RASA_PORT={port}\nSMS_PUBLIC_URL={PUBLIC_URL}\nTWILIO_AUTH_TOKEN={TWILIO_TOKEN}\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("RASA_PORT", "SMS_PUBLIC_URL", "TWILIO_AUTH_TOKEN")}
+    run = [sys.executable, "scripts/sms_send.py", "--env-file", str(env_file), "--from", new_number()]
+    signed = subprocess.run(run + ["my dentist wants my x-rays"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert signed.returncode == 0, signed.stderr
+    assert "--- SMS 1/" in signed.stdout and "Release of Information" in signed.stdout
+    unsigned = subprocess.run(run + ["--unsigned", "hello"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert unsigned.returncode == 1 and "HTTP 403" in unsigned.stderr
