@@ -132,3 +132,19 @@ def test_a_letter_is_shown_as_a_read_out_block(page, server):
     block = page.locator(".ac-readout")
     assert LETTER["title"] in block.inner_text()
     assert "Name: [Your full name]" in block.locator(".ac-letter").inner_text()
+
+
+def test_the_real_letter_is_read_out(page, server):
+    sign_in(page, server)
+    page.locator("#ac-ask").get_by_role("button", name="Medical records").wait_for()
+    before = history_len(page)
+    page.get_by_label("What the caller says").fill("/request_records_letter")
+    page.get_by_role("button", name="Send").click()
+    wait_updated(page, before)
+    if page.locator(".ac-readout").count() == 0:  # asked which state first
+        before = history_len(page)
+        page.locator("#ac-ask .ac-answer").first.click()
+        wait_updated(page, before)
+    block = page.locator(".ac-readout")
+    assert block.count() == 1 and len(block.locator(".ac-letter").inner_text()) > 100
+    assert "caller" in page.locator("#ac-say-text").inner_text()

@@ -292,3 +292,21 @@ def test_typing_indicator_while_the_assistant_answers(page, server):
     assert len(held) == 1
     held[0].continue_()
     expect(typing).to_be_hidden()
+
+
+def test_records_letter_from_the_assistant(page, server, shot):
+    """The real letter action (issue 3): a fillable letter, filled only here."""
+    open_widget(page, server)
+    say(page, "/request_records_letter")
+    if page.locator(".rc-letter").count() == 0:  # asked which state first
+        page.locator(".rc-choice:enabled").first.click()
+    letter = page.locator(".rc-letter").last
+    letter.wait_for()
+    blanks = letter.locator("input[data-blank]")
+    assert blanks.count() >= 3
+    name = letter.locator("input[data-blank='full_name']")
+    name.fill("Quinta Zabriskie")
+    assert "Quinta Zabriskie" in letter.locator(".rc-letter-text").inner_text()
+    assert "Zabriskie" not in (page.evaluate("sessionStorage.getItem('records-chat')") or "")
+    name.scroll_into_view_if_needed()
+    shot(page, "letter")
