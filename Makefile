@@ -64,3 +64,12 @@ test: train validate
 
 clean:
 	rm -rf build models results .pytest_cache
+
+# Printable guided script for call-center agents: build/script/guided-script.{html,md}
+.PHONY: script browser
+script: setup
+	$(BIN)/python scripts/guided_script.py
+
+# Debian's chromium for the browser tests (tests/web install it too when it is missing).
+browser:
+	test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }

@@ -11,12 +11,14 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from triage.content import Content, load_content
+from triage.agent_render import AgentRenderer
+from triage.content import Content, load_agent_wording, load_content
 from triage.engine import REQUEST_INTENTS, Facts, Route, triage
 from triage.render import Renderer, Reply, to_dispatch
 from triage.vocabulary import ENTITIES, facts_from_entities, normalize
 
 FACT_SLOTS = ENTITIES
+AGENT_CHANNEL = "agent"  # the agent console (channels/agent.py): answers worded for the agent
 INTENT_FOR_REQUEST = {request: intent for intent, request in REQUEST_INTENTS.items()}
 
 
@@ -26,6 +28,8 @@ def content() -> Content:
 
 def renderer(tracker: Optional[Tracker] = None) -> Renderer:
     language = (tracker.get_slot("language") if tracker else None) or "en"
+    if tracker is not None and tracker.get_latest_input_channel() == AGENT_CHANNEL:
+        return AgentRenderer(content(), load_agent_wording(), language)
     return Renderer(content(), language)
 
 

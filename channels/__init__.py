@@ -1,1 +1,2 @@
-"""Custom Rasa input channels (SMS: ``channels.sms``). Registered in ``credentials.yml``."""
+"""Custom Rasa input channels (SMS: ``channels.sms``; web chat widget: ``channels.web``;
+agent console: ``channels.agent``). Registered in ``credentials.yml``."""

@@ -424,6 +424,45 @@ def load_content(content_dir: Optional[str] = None) -> Content:
     return parse(read_raw(Path(content_dir) if content_dir else CONTENT_DIR))
 
 
+# -- Agent wording (content/agent.yml): the agent console and the guided script ----
+
+
+class AgentWording(Strict):
+    """Texts for call-center agents; see content/agent.yml."""
+
+    questions: Dict[str, Text]
+    fallback: Text
+    requests: Dict[str, Text]
+    facts: Dict[str, Text]
+    fact_values: Dict[str, Dict[str, Text]] = Field(default_factory=dict)
+
+
+def parse_agent_wording(raw: dict, content: Content) -> AgentWording:
+    """Validate agent.yml against the main content: same questions, known placeholders."""
+    wording = AgentWording.parse_obj(raw)
+    errors: List[str] = []
+    if set(wording.questions) != set(content.messages.questions):
+        errors.append(f"questions must be exactly {sorted(content.messages.questions)}")
+    for fact, names in wording.fact_values.items():
+        errors += [f"fact_values.{fact}.{v}: not in vocabulary" for v in names if v not in content.vocabulary.get(fact, {})]
+    values = {"contacts": content.contacts, "values": content.values, "hours": content.hours}
+    for where, text in iter_texts({"agent": wording}):
+        for kind, ref in PLACEHOLDER.findall(text):
+            if not _placeholder_ok(kind, ref, values):
+                errors.append(f"{where}: unknown placeholder {{{kind}.{ref}}}" if ref else f"{where}: unknown placeholder {{{kind}}}")
+    if errors:
+        raise ValueError("; ".join(errors))
+    return wording
+
+
+@lru_cache(maxsize=4)
+def load_agent_wording(content_dir: Optional[str] = None) -> AgentWording:
+    directory = Path(content_dir) if content_dir else CONTENT_DIR
+    with open(directory / "agent.yml", encoding="utf-8") as handle:
+        raw = yaml.safe_load(handle)
+    return parse_agent_wording(raw, load_content(content_dir))
+
+
 # -- SMS channel texts (content/sms.yml) -------------------------------------
 
 

@@ -196,4 +196,6 @@ def to_dispatch(reply: Reply) -> Dict:
     kwargs: Dict = {"text": reply.text}
     if reply.buttons:
         kwargs["buttons"] = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
+    if reply.card:
+        kwargs["json_message"] = reply.card  # the department card for rich channels (CONTRACTS.md)
     return kwargs

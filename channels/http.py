@@ -1,0 +1,44 @@
+"""What the web widget and the agent console channels share: safe static files.
+
+Every page and file they serve carries a Content-Security-Policy that allows
+only the page's own origin, so nothing is loaded from another host and no
+inline script runs even if some text slipped into the page as HTML.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Dict
+
+from sanic import response
+from sanic.response import HTTPResponse
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'self'"
+)
+SECURITY_HEADERS: Dict[str, str] = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",  # "no-referrer" would make browsers send "Origin: null"
+    "X-Frame-Options": "SAMEORIGIN",
+    "Cache-Control": "no-store",
+}
+MIME = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+
+
+def secure(resp: HTTPResponse) -> HTTPResponse:
+    resp.headers.update(SECURITY_HEADERS)
+    return resp
+
+
+def static_file(folder: str, name: str, status: int = 200) -> HTTPResponse:
+    """One of our own files from ``web/<folder>/`` (names are fixed in code, never from the URL)."""
+    path = WEB_DIR / folder / name
+    return secure(response.raw(path.read_bytes(), status=status, content_type=MIME[path.suffix]))
+
+
+def json(body, status: int = 200) -> HTTPResponse:
+    return secure(response.json(body, status=status))

@@ -1,0 +1,82 @@
+"""The website chat widget's channel (``web``): serves the widget and talks to Rasa.
+
+Everything is under ``/chat/`` on the Rasa server:
+
+- ``GET /chat/``            a demo page that embeds the widget the way a health
+                            system's site would (one script tag and a container);
+- ``GET /chat/widget.js``, ``/chat/widget.css``  the widget itself;
+- ``POST /chat/webhook``    ``{"sender", "message"}`` -> the bot's messages as JSON
+                            (like Rasa's REST channel: text, buttons, ``custom``).
+
+The widget uses plain ``fetch`` over this endpoint, so no JavaScript library is
+needed. Conversations are reported under channel name ``web``.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Awaitable, Callable, Text
+
+from sanic import Blueprint
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+
+from channels.http import json, static_file
+
+logger = logging.getLogger(__name__)
+
+SENDER = re.compile(r"web-[A-Za-z0-9_-]{8,80}")  # "web-" keeps widget users out of other channels' conversations
+MAX_MESSAGE = 1000  # characters; longer messages are refused, not cut
+ASSETS = ("widget.js", "widget.css")
+
+
+class WebOutput(CollectingOutputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "web"
+
+
+class WebChatInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "web"
+
+    def url_prefix(self) -> Text:
+        return "/chat"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("web_chat", __name__)
+
+        @bp.get("/")
+        async def page(_: Request) -> HTTPResponse:
+            return static_file("widget", "index.html")
+
+        for asset in ASSETS:
+            bp.add_route(_asset_handler(asset), f"/{asset}", methods=["GET"], name=asset.replace(".", "_"))
+
+        @bp.post("/webhook")
+        async def receive(request: Request) -> HTTPResponse:
+            body = request.json if isinstance(request.json, dict) else {}
+            sender, text = body.get("sender"), body.get("message")
+            if not isinstance(sender, str) or not SENDER.fullmatch(sender):
+                return json({"error": "bad sender id"}, 400)
+            if not isinstance(text, str) or not text.strip() or len(text) > MAX_MESSAGE:
+                return json({"error": f"a message is 1 to {MAX_MESSAGE} characters"}, 400)
+            collector = WebOutput()
+            try:
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
+            except Exception:  # the widget shows a short notice; details stay in the log
+                logger.exception("web channel: could not handle a message")
+                return json({"error": "the assistant had a problem"}, 500)
+            return json(collector.messages)
+
+        return bp
+
+
+def _asset_handler(name: str):
+    async def handler(_: Request) -> HTTPResponse:
+        return static_file("widget", name)
+
+    return handler

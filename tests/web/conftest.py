@@ -1,0 +1,124 @@
+"""Browser tests: the real servers (started like `make run`) and Debian's chromium.
+
+Chromium comes from Debian's `chromium` package. When /usr/bin/chromium is
+missing, the `chromium` fixture installs it with apt-get (the test set-up runs as
+root); it never downloads a browser of its own (no `playwright install`).
+Screenshots land in results/screenshots/.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+MODEL = ROOT / "models" / "current.tar.gz"
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOTS = ROOT / "results" / "screenshots"
+AGENT_USER, AGENT_PASSWORD = "test-agent", "test-agent-password-123"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def ensure_chromium() -> Path:
+    if CHROMIUM.exists():
+        return CHROMIUM
+    apt = shutil.which("apt-get")
+    if apt is None:
+        pytest.fail("Debian's chromium is missing and apt-get is not available to install it")
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    for command in ([apt, "update"], [apt, "install", "-y", "chromium"]):
+        result = subprocess.run(command, env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            pytest.fail(f"{' '.join(command)} failed:\n{result.stderr[-2000:]}")
+    if not CHROMIUM.exists():
+        pytest.fail("apt-get installed chromium but /usr/bin/chromium is still missing")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    if not MODEL.exists():
+        pytest.skip("no trained model: run `make test`, which trains it")
+    tmp = tmp_path_factory.mktemp("web")
+    rasa_port, action_port = free_port(), free_port()
+    env_file = tmp / ".env"
+    env_file.write_text(
+        f"ENV=development\nRASA_AUTH_TOKEN=web-test-token\nRASA_PORT={rasa_port}\nACTION_PORT={action_port}\n"
+        f"TRACKER_DB={tmp / 'tracker.db'}\nLOG_LEVEL=INFO\n"
+        f"AGENT_USERNAME={AGENT_USER}\nAGENT_PASSWORD={AGENT_PASSWORD}\nAGENT_SESSION_SECRET=web-test-secret\n"
+    )
+    log_path = tmp / "serve.log"
+    log = open(log_path, "w")
+    drop = ("RASA_PORT", "ACTION_PORT", "TRACKER_DB", "RASA_AUTH_TOKEN", "AGENT_USERNAME", "AGENT_PASSWORD", "AGENT_SESSION_SECRET", "ENV")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    proc = subprocess.Popen(
+        [sys.executable, "scripts/serve.py", "--env-file", str(env_file)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"serve.py exited: {log_path.read_text()[-3000:]}")
+        if "The assistant is running." in log_path.read_text():
+            break
+        time.sleep(1)
+    else:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail("servers did not start in time")
+    yield {"base": f"http://localhost:{rasa_port}", "log": log_path}
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    executable = ensure_chromium()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(executable), headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def context(chromium):
+    ctx = chromium.new_context(viewport={"width": 1000, "height": 900})
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    return page
+
+
+@pytest.fixture
+def shot(request):
+    """Save a screenshot of a page under results/screenshots/<test name>-<label>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, label: str) -> Path:
+        path = SCREENSHOTS / f"{request.node.name}-{label}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
