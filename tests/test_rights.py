@@ -139,10 +139,12 @@ def test_letter_record_names_cover_the_vocabulary():
     assert kinds == names
 
 
-@pytest.mark.parametrize("channel, expect", [("sms", "I ask for a copy under"), ("agent", "Tell the caller"), (None, "Fill in the blanks")])
+@pytest.mark.parametrize("channel, expect", [("sms", "I ask for a copy under"), ("agent", "Tell the caller"), (None, "Fill in the blanks"), ("web", "Fill in the blanks")])
 def test_letter_per_channel(channel, expect):
     reply = R.letter(build_letter(C, R.fill, "CA"), channel)
     assert expect in reply.text
+    # the widget fills the card, so its text does not repeat the letter
+    assert ("My full name" in reply.text) == (channel in (None, "rest"))
     assert (reply.card is None) == (channel == "sms")
     if channel == "sms":
         assert len(reply.text) <= 320

@@ -137,4 +137,7 @@ class RightsRenderer(Renderer):
             return Reply(self.phrase("letter_sms", law=laws))
         if channel == "agent":
             return Reply(self.fill(self.content.rights.letter.readout, laws=laws), card=draft.payload())
+        if channel == "web":
+            # the widget shows the card as a fillable letter; the text only introduces it
+            return Reply(self.phrase("letter_offer"), card=draft.payload())
         return Reply(f"{self.phrase('letter_offer')}\n\n{draft.title}\n{draft.text}", card=draft.payload())
