@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import platform
@@ -173,6 +174,31 @@ def story_scenarios() -> List[Tuple[str, List[Tuple[str, List[str]]]]]:
 
 # --- evaluation ----------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=1)
+def _content():
+    from triage.content import load_content
+
+    return load_content()
+
+
+def gets_department(intent: str, entities: List[dict]) -> bool:
+    """Would this message, first in a conversation, get a department? (as tests/test_model.py counts it)"""
+    from actions.action_answer_followup import TOPIC_FOR_INTENT
+    from triage.engine import REQUEST_INTENTS, Facts, request_from_entities
+    from triage.vocabulary import facts_from_entities
+
+    if intent in REQUEST_INTENTS:
+        return True
+    if intent in {metrics.FALLBACK_INTENT, "inform", *TOPIC_FOR_INTENT} and entities:
+        return request_from_entities(Facts(**facts_from_entities(_content(), entities))) is not None
+    return False
+
+
+def department_rate(pairs: List[Tuple[str, List[dict]]]) -> dict:
+    wrong = sum(1 for intent, entities in pairs if gets_department(intent, entities))
+    return {"wrong": wrong, "n": len(pairs), "rate": wrong / len(pairs)}
+
+
 def nlu_figures(holdout: List[dict], holdout_parsed: List[dict], clinc_parsed: List[dict]) -> dict:
     """Figures from Rasa NLU results (POST /model/parse)."""
     from rasa.nlu.classifiers.fallback_classifier import is_fallback_classifier_prediction, undo_fallback_prediction
@@ -182,7 +208,8 @@ def nlu_figures(holdout: List[dict], holdout_parsed: List[dict], clinc_parsed: L
     entities = metrics.entity_f1([h["spans"] for h in holdout],
                                  [metrics.spans_from_entities(p.get("entities") or []) for p in holdout_parsed])
     triage = metrics.false_triage([p["intent"]["name"] for p in clinc_parsed])
-    return {"intent": intents, "entities": entities, "false_triage": triage}
+    department = department_rate([(p["intent"]["name"], p.get("entities") or []) for p in clinc_parsed])
+    return {"intent": intents, "entities": entities, "false_triage": triage, "department": department}
 
 
 def baseline_figures(holdout: List[dict], clinc: List[str], threshold: float, ambiguity: float) -> dict:
@@ -195,9 +222,11 @@ def baseline_figures(holdout: List[dict], clinc: List[str], threshold: float, am
     started = time.monotonic()
     clinc_ranked = model.rank(clinc)
     per_message = (time.monotonic() - started) / len(clinc)
-    triage = metrics.false_triage([metrics.apply_fallback(r, threshold, ambiguity) for r in clinc_ranked])
+    finals = [metrics.apply_fallback(r, threshold, ambiguity) for r in clinc_ranked]
+    triage = metrics.false_triage(finals)
+    department = department_rate([(intent, []) for intent in finals])  # no entities: only request intents count
     return {
-        "intent": intents, "entities": None, "false_triage": triage,
+        "intent": intents, "entities": None, "false_triage": triage, "department": department,
         "train_seconds": seconds, "train_examples": len(training), "predict_ms_per_message": per_message * 1000,
         "fallback": {"threshold": threshold, "ambiguity_threshold": ambiguity},
     }
@@ -242,6 +271,7 @@ def serve_and_measure(name: str, model: Path, work: Path, env: Dict[str, str], a
         cpu = server.cpu()
         clinc_parsed = loadgen.parse_all(server.base, server.token, clinc)
         parse_cpu_ms = (server.cpu() - cpu) * 1000 / len(clinc)
+        (work / f"predictions_{name}.json").write_text(json.dumps({"holdout": holdout_parsed, "clinc": clinc_parsed}))
         figures = nlu_figures(holdout, holdout_parsed, clinc_parsed)
         figures["parse_cpu_ms"] = parse_cpu_ms
         figures["stories"] = story_figures(loadgen.replay_stories(server.base, server.token, stories, name))

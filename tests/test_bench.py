@@ -19,7 +19,7 @@ import yaml
 
 from bench import metrics
 from bench.load import actions_per_turn
-from bench.run import default_config, rasa_default_config_path, smoke, story_scenarios
+from bench.run import default_config, gets_department, rasa_default_config_path, smoke, story_scenarios
 from scripts.make_oos_nlu import eval_messages
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +63,15 @@ def test_fallback_rule_is_the_fallback_classifiers():
 def test_false_triage_counts_only_intents_that_lead_somewhere():
     result = metrics.false_triage(["out_of_scope", "nlu_fallback", "greet", "request_records", "ask_cost"])
     assert (result["wrong"], result["n"]) == (2, 5)
+
+
+def test_department_count_follows_the_actions():
+    fmla = [{"entity": "leave_program", "value": "fmla", "start": 0, "end": 4}]
+    assert gets_department("request_records", [])
+    assert not gets_department("ask_cost", [])          # a follow-up with no context names no request
+    assert gets_department("inform", fmla)             # but its entities may name one
+    assert not gets_department("greet", fmla)
+    assert not gets_department("out_of_scope", fmla)
 
 
 def test_intent_scores_are_rasas():
@@ -166,6 +175,10 @@ def test_smoke_accuracy_figures_are_sane(smoke_run):
         assert 0 <= figures["intent"]["accuracy"] <= 1 and 0 <= figures["intent"]["macro_f1"] <= 1
         assert figures["false_triage"]["n"] == results["data"]["clinc_messages"]
         assert 0 <= figures["false_triage"]["rate"] <= 1
+        assert figures["department"]["n"] == results["data"]["clinc_messages"]
+        assert 0 <= figures["department"]["rate"] <= 1
+    # Without entities, the baseline can only triage by a request intent, a subset of the in-scope intents.
+    assert results["baseline"]["department"]["wrong"] <= results["baseline"]["false_triage"]["wrong"]
     # Ours classifies intents with logistic regression, which has no epochs: even
     # the smoke run must reach the threshold tests/test_model.py holds it to.
     assert results["ours"]["intent"]["macro_f1"] >= 0.90
