@@ -192,6 +192,16 @@ def write_report(results: dict, path: Path, chart_name: str) -> None:
     per_level("Rasa server CPU per turn", "rasa_cpu_ms_per_turn", " ms",
               "CPU time (user + system, all threads, from /proc) the `rasa run` process used per turn. It "
               "depends far less on other work on the machine than the wall-clock figures. Lower is better.", 1)
+    rows = []
+    for c in levels:
+        o, d = _level(results, "ours", c)["rasa_cpu_ms_per_turn"], _level(results, "default", c)["rasa_cpu_ms_per_turn"]
+        o_rate, d_rate = (1000 / o if o else None), (1000 / d if d else None)
+        rows.append([str(c), _num(o_rate, 1) + " turns/s", _num(d_rate, 1) + " turns/s", _ratio(o_rate, d_rate)])
+    lines += ["### Throughput one free core would give (derived)", "",
+              "1000 / (Rasa server CPU ms per turn): the turns per second the Rasa server (one Python process) "
+              "could serve with a core to itself. An estimate, not a measurement, but it does not swing with "
+              "other work on the machine the way the measured throughput does. Higher is better.", ""]
+    lines += _table(["concurrent conversations", "ours", "default", "ours / default"], rows)
     per_level("Action server CPU per turn", "action_cpu_ms_per_turn", " ms",
               "The same for the action server (shared by both setups; the same actions run).", 1)
     rows = []
@@ -249,6 +259,7 @@ def write_chart(results: dict, path: Path) -> None:
     left.set_ylabel("latency per turn (ms)")
     left.set_yscale("log")
     left.set_title("Latency")
+    right.set_ylim(bottom=0)
     right.set_ylabel("turns per second")
     right.set_title("Throughput")
     fig.suptitle(f"REST webhook, whole turns ({results['date']}{', SMOKE' if results['smoke'] else ''})")
