@@ -83,7 +83,8 @@ def write_report(results: dict, path: Path, chart_name: str) -> None:
     lines += [
         "- **ours**: `config.yml` (our spaCy pipeline, logistic regression for intents, spaCy entity ruler + "
         "DIET without transformer for entities; RulePolicy + MemoizationPolicy).",
-        f"- **default**: Rasa {v['rasa']}'s own default config (`{results['configs']['default_source']}`, what an "
+        f"- **default**: Rasa {v['rasa']}'s own default config (`rasa/engine/recipes/config_files/default_config.yml` "
+        "in the installed package, what an "
         "empty `config.yml` gets: DIET 100 epochs, ResponseSelector, TED and UnexpecTED 100 epochs), with "
         f"`random_seed: 42` added so runs repeat.",
         "- **baseline**: TF-IDF word 1-2-grams + char_wb 2-5-grams, logistic regression (scikit-learn, "

@@ -350,6 +350,10 @@ def machine() -> dict:
     try:
         commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                                 text=True, timeout=10).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                                 capture_output=True, text=True, timeout=10).stdout.strip()
+        if commit and changed:
+            commit += " + uncommitted changes"
     except (OSError, subprocess.SubprocessError):
         commit = ""
     return {
@@ -390,7 +394,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     }
     configs = write_configs(work, args.smoke)
     source = rasa_default_config_path()
-    results["configs"] = {"default_source": "site-packages/" + str(source.relative_to(source.parents[3])),
+    results["configs"] = {"default_source": str(source.relative_to(source.parents[4])),
                           "default": yaml.safe_load(configs["default"].read_text())}
 
     holdout = nlu_examples(HOLDOUT)
