@@ -23,6 +23,7 @@ help:
 	@echo "make run    - set up, train if needed, start the assistant (Ctrl-C stops)"
 	@echo "make test   - set up, train if needed, run every test"
 	@echo "make shell  - talk to the assistant in this terminal"
+	@echo "make bench  - compare our config with Rasa's default and a baseline (~15 min)"
 
 $(BIN)/.installed: requirements.txt .python-version
 	@test -n "$(PYTHON)" || { echo "Python $(PYVER) not found (pyenv install $(PYVER))"; exit 1; }
@@ -73,3 +74,10 @@ script: setup
 # Debian's chromium for the browser tests (tests/web install it too when it is missing).
 browser:
 	test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
+
+# Benchmarks (bench/run.py): our config against Rasa's default config and a
+# TF-IDF + logistic regression baseline; accuracy, training, serving speed.
+# Writes bench/results/ (report.md, results.json, latency.png). Not part of `make test`.
+.PHONY: bench
+bench: setup
+	$(BIN)/python -m bench.run
