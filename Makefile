@@ -14,10 +14,10 @@ export PYTHONPATH := $(CURDIR)
 SPACY   := build/spacy_pipeline/meta.json
 MODEL   := models/current.tar.gz
 # Loads .env into the shell of a recipe (endpoints.yml reads these variables).
-LOADENV := set -a; source .env; set +a; export ACTION_ENDPOINT_URL=http://localhost:$$ACTION_PORT/webhook;
+LOADENV := set -a; source .env; set +a; export ACTION_ENDPOINT_URL=http://localhost:$$ACTION_PORT/webhook; export ACTION_SERVER_TOKEN=$${ACTION_SERVER_TOKEN:-local-dev-action-token};
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(SPACY)
 
-.PHONY: help setup run shell test train validate clean
+.PHONY: help setup run shell test train validate clean retention
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (Ctrl-C stops)"
@@ -64,3 +64,7 @@ test: train validate
 
 clean:
 	rm -rf build models results .pytest_cache
+
+# Deletes conversations idle for more than RETENTION_DAYS (.env) from the tracker store.
+retention: setup
+	$(BIN)/python -m scripts.retention
