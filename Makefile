@@ -17,7 +17,7 @@ MODEL   := models/current.tar.gz
 LOADENV := set -a; source .env; set +a; export ACTION_ENDPOINT_URL=http://localhost:$$ACTION_PORT/webhook; export ACTION_SERVER_TOKEN=$${ACTION_SERVER_TOKEN:-local-dev-action-token};
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(SPACY)
 
-.PHONY: help setup run shell test train validate clean retention
+.PHONY: help setup run shell test train validate clean retention cluster
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (Ctrl-C stops)"
@@ -68,3 +68,7 @@ clean:
 # Deletes conversations idle for more than RETENTION_DAYS (.env) from the tracker store.
 retention: setup
 	$(BIN)/python -m scripts.retention
+
+# PostgreSQL, Redis, 2 Rasa + 2 action servers behind nginx on loopback (scripts/cluster.py).
+cluster: train
+	$(BIN)/python -m scripts.cluster

@@ -29,7 +29,8 @@ def main(argv=None) -> int:
     parser.add_argument("--days", type=float, help="default: RETENTION_DAYS from .env")
     args = parser.parse_args(argv)
     env = {k: v for k, v in dotenv_values(args.env_file).items() if v is not None}
-    env.update({k: v for k, v in os.environ.items() if k in env})  # the shell wins, as in serve.py
+    # the shell wins for the file's settings, as in serve.py; no .env (a container): the environment
+    env.update({k: v for k, v in os.environ.items() if k in env or not args.env_file.exists()})
     days = args.days if args.days is not None else float(env.get("RETENTION_DAYS") or 0)
     if days <= 0:
         print("No retention period: set RETENTION_DAYS in .env or pass --days N.", file=sys.stderr)
