@@ -51,6 +51,11 @@ def test_request_reading(content_type, body, status):
     ({"sender": "x" * 10000}, False),
     ({"sender": "jane.roe@example.net"}, False),
     ({"sender": "+1 503 555 0100"}, False),
+    ({"sender": "123-45-6789"}, False),
+    ({"sender": "5035550100"}, False),
+    ({"sender": "load-3f2a9c81d04b7e6512aa"}, True),  # random ids have digits among letters
+    ({"sender": "0b7f1a2c-93d4-4e5f-8a6b-7c8d9e0f1a2b"}, True),  # uuid4
+    ({"sender": "1234567"}, True),
 ], ids=lambda value: str(value)[:30])
 def test_sender(payload, ok):
     if ok:

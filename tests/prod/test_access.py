@@ -33,7 +33,9 @@ def test_production_refuses_example_tokens(change, refused):
 def test_serve_refuses_to_start_in_production_with_the_example_token(tmp_path):
     env_file = tmp_path / ".env"
     env_file.write_text(ROOT.joinpath(".env.example").read_text().replace("ENV=development", "ENV=production"))
-    done = subprocess.run([sys.executable, "scripts/serve.py", "--env-file", str(env_file)], cwd=ROOT,
+    # the shell's own settings would win over the file (as in serve.py): leave them out
+    env = {k: v for k, v in __import__("os").environ.items() if k not in ("ENV", "RASA_AUTH_TOKEN", "ACTION_SERVER_TOKEN")}
+    done = subprocess.run([sys.executable, "scripts/serve.py", "--env-file", str(env_file)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "RASA_AUTH_TOKEN" in done.stderr and "ACTION_SERVER_TOKEN" in done.stderr

@@ -4,6 +4,7 @@ is killed with SIGKILL mid-conversation; after a restart the conversation goes o
 """
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from channels.guard import unavailable_text
 from scripts import local_services
 from tests.prod.live import MODEL, ROOT, free_port, text
 
@@ -97,7 +99,7 @@ def tracker(port, sender):
         return json.loads(response.read())
 
 
-def conversation_survives_kill9(serve: Serve, sender: str) -> list:
+def conversation_survives_kill9(serve: Serve, sender: str, then=None) -> list:
     serve.start()
     try:
         # a slow machine may answer the first turn with the contacts; ask again then
@@ -114,7 +116,10 @@ def conversation_survives_kill9(serve: Serve, sender: str) -> list:
         assert after_restart["slots"]["department"] == "roi"
         replies = say(serve.rasa_port, sender, "how long does it take?")
         assert "5 business days" in text(replies)
-        return tracker(serve.rasa_port, sender)["events"]
+        events = tracker(serve.rasa_port, sender)["events"]
+        if then:
+            then(serve)
+        return events
     finally:
         serve.stop()
 
@@ -139,9 +144,29 @@ def services():
 def test_postgres_and_redis_chosen_by_env_alone_survive_kill9(tmp_path, services):
     pg, rd = services
     settings = {"TRACKER_STORE": "postgres", "LOCK_STORE": "redis", **pg.env, **rd.env}
-    events = conversation_survives_kill9(Serve(tmp_path, settings), "store-postgres")
+    seen = {}
+
+    def database_down(serve):
+        seen["rows"] = local_services.psql(pg, "select data from events where sender_id = 'store-postgres'")
+        pg.stop()  # PostgreSQL goes away under the running servers
+        import json
+        import urllib.error
+        import urllib.request
+
+        request = urllib.request.Request(f"http://127.0.0.1:{serve.rasa_port}/webhooks/rest/webhook",
+                                         json.dumps({"sender": "store-postgres", "message": "thanks"}).encode(),
+                                         {"Content-Type": "application/json"})
+        started = time.monotonic()
+        with pytest.raises(urllib.error.HTTPError) as error:
+            urllib.request.urlopen(request, timeout=60)
+        seen["status"], seen["seconds"] = error.value.code, time.monotonic() - started
+        seen["body"] = error.value.read().decode()
+
+    events = conversation_survives_kill9(Serve(tmp_path, settings), "store-postgres", then=database_down)
+    assert seen["status"] == 503 and seen["seconds"] < 5  # a clear error, not a hang
+    assert [m["text"] for m in json.loads(seen["body"])] == [unavailable_text()]  # with the contacts
     assert sum(e["event"] == "user" for e in events) >= 2
-    rows = local_services.psql(pg, "select data from events where sender_id = 'store-postgres'")
+    rows = seen["rows"]
     assert "how long does it take?" in rows and "123-45-6789" not in rows and "[ssn]" in rows
     assert not (tmp_path / "tracker.db").exists()  # nothing went to SQLite
     stats = subprocess.run(["redis-cli", "-p", rd.env["REDIS_PORT"], "-a", rd.password, "--no-auth-warning",
