@@ -5,6 +5,7 @@ import asyncio
 import sqlite3
 import time
 
+import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -45,7 +46,14 @@ def test_only_conversations_idle_longer_than_the_limit_are_deleted(tmp_path):
     assert delete_older_than(f"sqlite:///{db}", 30, now=now) == 0
 
 
-def test_the_command_reads_retention_days_from_env(tmp_path, capsys):
+@pytest.fixture()
+def clean_env(monkeypatch):
+    # `make test` exports .env; the command lets the shell win over the file (like serve.py)
+    for name in ("TRACKER_DB", "TRACKER_STORE", "RETENTION_DAYS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_the_command_reads_retention_days_from_env(tmp_path, capsys, clean_env):
     db = tmp_path / "tracker.db"
     now = time.time()
     store = make_store(db)
@@ -60,7 +68,7 @@ def test_the_command_reads_retention_days_from_env(tmp_path, capsys):
     assert senders(db) == set()
 
 
-def test_no_retention_period_is_an_error(tmp_path):
+def test_no_retention_period_is_an_error(tmp_path, clean_env):
     env_file = tmp_path / ".env"
     env_file.write_text(f"TRACKER_DB={tmp_path / 'x.db'}\n")
     assert retention.main(["--env-file", str(env_file)]) == 2
