@@ -85,8 +85,9 @@ class Cluster:
     """Start with ``start()``, stop with ``stop()``; ``rasa_urls`` are the servers, ``url`` nginx."""
 
     def __init__(self, settings: Dict[str, str], port: Optional[int] = None, replicas: int = 2,
-                 model: Path = MODEL) -> None:
+                 model: Path = MODEL, keep_logs: bool = False) -> None:
         self.settings = dict(settings)
+        self.keep_logs = keep_logs
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.replicas = replicas
@@ -186,6 +187,8 @@ class Cluster:
         for service in self.services:
             service.stop()
             shutil.rmtree(service.folder, ignore_errors=True)
+        if not self.keep_logs:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self) -> "Cluster":
         try:
@@ -208,7 +211,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     settings = {k: v for k, v in dotenv_values(args.env_file).items() if v is not None}
     port = args.port or int(settings.get("CLUSTER_PORT") or 8080)
-    cluster = Cluster(settings, port=port, replicas=args.replicas)
+    cluster = Cluster(settings, port=port, replicas=args.replicas, keep_logs=True)
     stopping = {"flag": False}
     signal.signal(signal.SIGINT, lambda *_: stopping.update(flag=True))
     signal.signal(signal.SIGTERM, lambda *_: stopping.update(flag=True))
@@ -223,7 +226,7 @@ def main(argv=None) -> int:
         f"  Talk to it:  POST {cluster.url}/webhooks/rest/webhook  {{\"sender\": \"me\", \"message\": \"...\"}}\n"
         f"  Rasa servers: {', '.join(cluster.rasa_urls)}\n"
         f"  Logs:        {cluster.folder}\n"
-        "  Stop:        Ctrl-C (PostgreSQL and Redis data are deleted)\n",
+        "  Stop:        Ctrl-C (PostgreSQL and Redis data are deleted; the logs stay)\n",
         flush=True,
     )
     code = 0

@@ -5,7 +5,6 @@ main contacts (content/service.yml), and the conversation goes on afterwards.
 """
 from __future__ import annotations
 
-import json
 import time
 
 from channels.guard import unavailable_text
