@@ -14,10 +14,10 @@ export PYTHONPATH := $(CURDIR)
 SPACY   := build/spacy_pipeline/meta.json
 MODEL   := models/current.tar.gz
 # Loads .env into the shell of a recipe (endpoints.yml reads these variables).
-LOADENV := set -a; source .env; set +a; export ACTION_ENDPOINT_URL=http://localhost:$$ACTION_PORT/webhook;
+LOADENV := set -a; source .env; set +a; export ACTION_ENDPOINT_URL=http://localhost:$$ACTION_PORT/webhook; export ACTION_SERVER_TOKEN=$${ACTION_SERVER_TOKEN:-local-dev-action-token};
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(SPACY)
 
-.PHONY: help setup run shell test train validate clean
+.PHONY: help setup run shell test train validate clean retention cluster
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (Ctrl-C stops)"
@@ -81,3 +81,11 @@ browser:
 .PHONY: bench
 bench: setup
 	$(BIN)/python -m bench.run
+
+# Deletes conversations idle for more than RETENTION_DAYS (.env) from the tracker store.
+retention: setup
+	$(BIN)/python -m scripts.retention
+
+# PostgreSQL, Redis, 2 Rasa + 2 action servers behind nginx on loopback (scripts/cluster.py).
+cluster: train
+	$(BIN)/python -m scripts.cluster

@@ -41,6 +41,7 @@ from sanic.response import HTTPResponse
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
+from channels import guard
 from channels.http import json, secure, static_file
 
 logger = logging.getLogger(__name__)
@@ -228,12 +229,16 @@ class AgentConsoleInput(InputChannel):
                 return json({"error": "a call id is 4 to 64 letters, digits, - or _"}, 400)
             if not isinstance(text, str) or not text.strip() or len(text) > MAX_MESSAGE:
                 return json({"error": f"a message is 1 to {MAX_MESSAGE} characters"}, 400)
+            text = guard.prepare(text)  # identifiers masked before Rasa stores or logs anything
+            if not text:
+                return json({"error": f"a message is 1 to {MAX_MESSAGE} characters"}, 400)
             collector = AgentOutput()
-            try:
-                await on_new_message(UserMessage(text, collector, f"agent-{call_id}", input_channel=self.name()))
-            except Exception:
-                logger.exception("agent channel: could not handle a message")
-                return json({"error": "the assistant had a problem"}, 500)
+            sender = f"agent-{call_id}"
+            outcome = await guard.run_turn(on_new_message, UserMessage(text, collector, sender, input_channel=self.name()))
+            if outcome == guard.STORE_DOWN:
+                return json([{"recipient_id": sender, "text": guard.unavailable_text()}], 503)
+            if outcome != guard.OK or not collector.messages:
+                return json([{"recipient_id": sender, "text": guard.unavailable_text()}])
             return json(collector.messages)
 
         return bp

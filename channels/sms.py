@@ -31,6 +31,7 @@ from sanic.response import HTTPResponse
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
+from channels import guard
 from channels.sms_config import SmsSettings, conversation_id
 from channels.sms_text import Choice, choices_from_buttons, match_choice, plain, shape
 from triage.content import load_content, load_sms_texts
@@ -213,12 +214,14 @@ class SmsInput(InputChannel):
         if len(body) > MAX_BODY:
             return self.say("too_long")
 
-        text = match_choice(body, offered_choices(tracker)) or body
+        text = match_choice(body, offered_choices(tracker)) or guard.prepare(body)  # identifiers masked
         collector = SmsOutput()
         metadata = {"sms": {"message_sid": params.get("MessageSid") or params.get("SmsSid")}}
-        await on_new_message(
-            UserMessage(text, collector, sender_id, input_channel=CHANNEL, metadata=metadata)
+        outcome = await guard.run_turn(
+            on_new_message, UserMessage(text, collector, sender_id, input_channel=CHANNEL, metadata=metadata)
         )
+        if outcome != guard.OK:  # too slow, store down or failed: the contacts, within the time limit
+            return twiml([plain(guard.unavailable_text())])
         renderer, texts = self.texts()
         department_prefix = renderer.content.messages.headings["department"].get(renderer.language).split("{")[0]
         shaped = shape(collector.messages, texts.choice.get(), renderer.heading("contacts"), department_prefix)

@@ -23,6 +23,7 @@ from sanic.response import HTTPResponse
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
+from channels import guard
 from channels.http import json, static_file
 
 logger = logging.getLogger(__name__)
@@ -64,12 +65,16 @@ class WebChatInput(InputChannel):
                 return json({"error": "bad sender id"}, 400)
             if not isinstance(text, str) or not text.strip() or len(text) > MAX_MESSAGE:
                 return json({"error": f"a message is 1 to {MAX_MESSAGE} characters"}, 400)
+            text = guard.prepare(text)  # identifiers masked before Rasa stores or logs anything
+            if not text:
+                return json({"error": f"a message is 1 to {MAX_MESSAGE} characters"}, 400)
             collector = WebOutput()
-            try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
-            except Exception:  # the widget shows a short notice; details stay in the log
-                logger.exception("web channel: could not handle a message")
-                return json({"error": "the assistant had a problem"}, 500)
+            # a time limit: when the action server is down or slow the widget still gets the contacts
+            outcome = await guard.run_turn(on_new_message, UserMessage(text, collector, sender, input_channel=self.name()))
+            if outcome == guard.STORE_DOWN:
+                return json([{"recipient_id": sender, "text": guard.unavailable_text()}], 503)
+            if outcome != guard.OK or not collector.messages:
+                return json([{"recipient_id": sender, "text": guard.unavailable_text()}])
             return json(collector.messages)
 
         return bp

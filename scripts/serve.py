@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import secrets
 import signal
 import subprocess
 import sys
@@ -75,6 +77,57 @@ def warn_loudly(problems: List[str]) -> None:
         print(f"\n{bar}\n  SMS CHANNEL\n{lines}\n{bar}\n", file=sys.stderr, flush=True)
 
 
+EXAMPLE_TOKENS = {"", "change-me-local-token", "change-me-action-token"}
+
+
+def access_problems(config: Dict[str, str]) -> List[str]:
+    """Why the servers must not start in production mode (ENV=production): example or empty tokens."""
+    if (config.get("ENV") or "").strip().lower() != "production":
+        return []
+    found = []
+    if (config.get("RASA_AUTH_TOKEN") or "").strip() in EXAMPLE_TOKENS:
+        found.append("RASA_AUTH_TOKEN is empty or the example value: set a long random token in .env")
+    if (config.get("ACTION_SERVER_TOKEN") or "").strip() in EXAMPLE_TOKENS:
+        found.append("ACTION_SERVER_TOKEN is empty or the example value: set a long random token in .env")
+    if (config.get("TRACKER_STORE") or "").strip().lower() == "postgres" and \
+            (config.get("POSTGRES_PASSWORD") or "").strip() in {"", "change-me-postgres-password"}:
+        found.append("POSTGRES_PASSWORD is empty or the example value")
+    return found
+
+
+def cors_args(config: Dict[str, str]) -> List[str]:
+    """``--cors`` for each origin in CORS_ORIGINS (spaces or commas between); none: no CORS header at all."""
+    origins = [o for o in re.split(r"[\s,]+", config.get("CORS_ORIGINS") or "") if o]
+    return ["--cors", *origins] if origins else []
+
+
+# Storage chosen by .env alone (TRACKER_STORE, LOCK_STORE): which endpoints file Rasa reads.
+ENDPOINTS_FILES = {
+    ("sqlite", "memory"): "endpoints.yml",
+    ("postgres", "memory"): "deploy/endpoints.postgres.yml",
+    ("postgres", "redis"): "deploy/endpoints.postgres-redis.yml",
+}
+STORE_SETTINGS = {
+    "postgres": ["POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD"],
+    "redis": ["REDIS_HOST", "REDIS_PORT", "REDIS_PASSWORD"],
+}
+
+
+def endpoints_file(config: Dict[str, str]) -> str:
+    """The endpoints file for TRACKER_STORE (sqlite|postgres) and LOCK_STORE (memory|redis)."""
+    tracker = (config.get("TRACKER_STORE") or "sqlite").strip().lower()
+    lock = (config.get("LOCK_STORE") or "memory").strip().lower()
+    if (tracker, lock) not in ENDPOINTS_FILES:
+        raise ValueError(
+            f"TRACKER_STORE={tracker} with LOCK_STORE={lock} is not a known setup; use one of: "
+            + ", ".join(f"{t}+{k}" for t, k in ENDPOINTS_FILES)
+        )
+    missing = [name for store in (tracker, lock) for name in STORE_SETTINGS.get(store, []) if name not in config and name not in os.environ]
+    if missing:
+        raise ValueError(f"TRACKER_STORE={tracker} / LOCK_STORE={lock} need these in .env: {', '.join(missing)}")
+    return ENDPOINTS_FILES[(tracker, lock)]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--env-file", type=Path, default=ROOT / ".env")
@@ -83,6 +136,18 @@ def main() -> int:
     args = parser.parse_args()
 
     config = settings(args.env_file)
+    refused = access_problems(config)
+    if refused:
+        print("Refusing to start in production mode (ENV=production):\n" + "\n".join(f"  - {p}" for p in refused),
+              file=sys.stderr, flush=True)
+        return 2
+    try:
+        endpoints = endpoints_file(config)
+    except ValueError as problem:
+        print(f"Storage settings: {problem}", file=sys.stderr, flush=True)
+        return 2
+    if not (config.get("ACTION_SERVER_TOKEN") or "").strip():
+        config["ACTION_SERVER_TOKEN"] = secrets.token_urlsafe(32)  # development: a fresh one per run
     env = {
         **os.environ,
         **config,
@@ -97,7 +162,7 @@ def main() -> int:
     quiet = ["--quiet"] if log_level in {"WARNING", "ERROR"} else []
 
     commands = [
-        [str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", action_port] + quiet,
+        [str(BIN / "python"), "-m", "scripts.action_server", "--actions", "actions", "--port", action_port] + quiet,
         [
             str(BIN / "rasa"), "run",
             "--model", str(args.model),
@@ -105,8 +170,8 @@ def main() -> int:
             "--enable-api",
             "--auth-token", config["RASA_AUTH_TOKEN"],
             "--credentials", "credentials.yml",
-            "--endpoints", "endpoints.yml",
-        ] + quiet,
+            "--endpoints", endpoints,
+        ] + cors_args(config) + quiet,
     ]
     sms_problems = sms_warnings(env)
     warn_loudly(sms_problems)

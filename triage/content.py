@@ -502,3 +502,33 @@ def load_sms_texts(content_dir: Optional[str] = None) -> SmsTexts:
     if errors:
         raise ValueError("; ".join(errors))
     return texts
+
+
+# -- Service texts (content/service.yml) -------------------------------------
+
+
+class ServiceTexts(Strict):
+    """Words the service says when something is wrong: the assistant can't answer
+    in time (with the main contacts), an empty message, a message too long."""
+
+    unavailable: Text
+    empty: Text
+    too_long: Text
+
+
+@lru_cache(maxsize=4)
+def load_service_texts(content_dir: Optional[str] = None) -> ServiceTexts:
+    """Load and check ``content/service.yml``; its placeholders must resolve in the content."""
+    directory = Path(content_dir) if content_dir else CONTENT_DIR
+    with open(directory / "service.yml", encoding="utf-8") as handle:
+        texts = ServiceTexts.parse_obj(yaml.safe_load(handle))
+    values = dict(load_content(content_dir))
+    errors = [
+        f"{where}: unknown placeholder {{{kind}.{ref}}}" if ref else f"{where}: unknown placeholder {{{kind}}}"
+        for where, text in iter_texts({"service": texts})
+        for kind, ref in PLACEHOLDER.findall(text)
+        if not _placeholder_ok(kind, ref, values)
+    ]
+    if errors:
+        raise ValueError("; ".join(errors))
+    return texts

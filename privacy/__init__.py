@@ -1,0 +1,1 @@
+"""Privacy: masking of identifiers people type anyway, and conversation retention."""
