@@ -107,6 +107,16 @@ async def run_turn(on_new_message: Callable[[Any], Awaitable[Any]], message: Any
         return FAILED
 
 
+def answer_for(outcome: str, sender: str, messages: list) -> tuple:
+    """(messages, HTTP status) to send for a turn's outcome: the bot's messages,
+    or the contacts when the turn failed, timed out or said nothing (503 when
+    the conversation store is down)."""
+    if outcome == OK and messages:
+        return messages, 200
+    contacts = [{"recipient_id": sender, "text": unavailable_text()}]
+    return contacts, 503 if outcome == STORE_DOWN else 200
+
+
 def service_text(key: str) -> str:
     """A text from content/service.yml with its placeholders filled."""
     from triage.content import load_content, load_service_texts

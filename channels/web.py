@@ -71,11 +71,7 @@ class WebChatInput(InputChannel):
             collector = WebOutput()
             # a time limit: when the action server is down or slow the widget still gets the contacts
             outcome = await guard.run_turn(on_new_message, UserMessage(text, collector, sender, input_channel=self.name()))
-            if outcome == guard.STORE_DOWN:
-                return json([{"recipient_id": sender, "text": guard.unavailable_text()}], 503)
-            if outcome != guard.OK or not collector.messages:
-                return json([{"recipient_id": sender, "text": guard.unavailable_text()}])
-            return json(collector.messages)
+            return json(*guard.answer_for(outcome, sender, collector.messages))
 
         return bp
 
