@@ -41,8 +41,7 @@ from sanic.response import HTTPResponse
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
-from channels import guard
-from channels.http import json, secure, static_file
+from channels.http import answer_message, json, secure, static_file
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +49,6 @@ EXAMPLE_PASSWORD = "change-me-agent-password"  # the value in .env.example; refu
 COOKIE = "agent_session"
 SESSION_SECONDS = 8 * 3600  # one shift
 CALL_ID = re.compile(r"[A-Za-z0-9_-]{4,64}")
-MAX_MESSAGE = 1000
 MAX_FAILURES, FAILURE_WINDOW = 5, 300  # sign-in attempts per client address per 5 minutes
 ASSETS = ("agent.js", "agent.css")
 
@@ -227,15 +225,7 @@ class AgentConsoleInput(InputChannel):
             call_id, text = body.get("call_id"), body.get("message")
             if not isinstance(call_id, str) or not CALL_ID.fullmatch(call_id):
                 return json({"error": "a call id is 4 to 64 letters, digits, - or _"}, 400)
-            if not isinstance(text, str) or not text.strip() or len(text) > MAX_MESSAGE:
-                return json({"error": f"a message is 1 to {MAX_MESSAGE} characters"}, 400)
-            text = guard.prepare(text)  # identifiers masked before Rasa stores or logs anything
-            if not text:
-                return json({"error": f"a message is 1 to {MAX_MESSAGE} characters"}, 400)
-            collector = AgentOutput()
-            sender = f"agent-{call_id}"
-            outcome = await guard.run_turn(on_new_message, UserMessage(text, collector, sender, input_channel=self.name()))
-            return json(*guard.answer_for(outcome, sender, collector.messages))
+            return await answer_message(on_new_message, text, f"agent-{call_id}", AgentOutput(), self.name())
 
         return bp
 

@@ -1,4 +1,5 @@
-"""What the web widget and the agent console channels share: safe static files.
+"""What the web widget and the agent console channels share: safe static files
+and answering one message (checked, masked, with a time limit).
 
 Every page and file they serve carries a Content-Security-Policy that allows
 only the page's own origin, so nothing is loaded from another host and no
@@ -7,11 +8,15 @@ inline script runs even if some text slipped into the page as HTML.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict
+from typing import Any, Awaitable, Callable, Dict
 
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic import response
 from sanic.response import HTTPResponse
 
+from channels import guard
+
+MAX_MESSAGE = 1000  # characters; longer messages are refused, not cut
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 
 CSP = (
@@ -42,3 +47,21 @@ def static_file(folder: str, name: str, status: int = 200) -> HTTPResponse:
 
 def json(body, status: int = 200) -> HTTPResponse:
     return secure(response.json(body, status=status))
+
+
+async def answer_message(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    text: Any,
+    sender: str,
+    collector: CollectingOutputChannel,
+    channel: str,
+) -> HTTPResponse:
+    """One turn: refuse an empty or too long message (400), mask identifiers
+    before Rasa stores or logs anything, and answer within the time limit (the
+    contacts when the action server is down or slow)."""
+    too_long = not isinstance(text, str) or len(text) > MAX_MESSAGE
+    text = "" if too_long else guard.prepare(text)
+    if not text:
+        return json({"error": f"a message is 1 to {MAX_MESSAGE} characters"}, 400)
+    outcome = await guard.run_turn(on_new_message, UserMessage(text, collector, sender, input_channel=channel))
+    return json(*guard.answer_for(outcome, sender, collector.messages))

@@ -147,11 +147,7 @@ class RestInput(RasaRestInput):
             outcome = await guard.run_turn(
                 on_new_message, UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
             )
-            if outcome == guard.STORE_DOWN:
-                return response.json(bot_says(sender, guard.unavailable_text()), status=503,
-                                     headers={"Retry-After": "30"})
-            if outcome != guard.OK or not collector.messages:
-                return response.json(bot_says(sender, guard.unavailable_text()))
-            return response.json(collector.messages)
+            body, status = guard.answer_for(outcome, sender, collector.messages)
+            return response.json(body, status=status, headers={"Retry-After": "30"} if status == 503 else None)
 
         return webhook
