@@ -27,7 +27,7 @@ from triage.rights import (
     detect_jurisdiction,
     needs_state_question,
 )
-from triage.vocabulary import _clean, normalize
+from triage.vocabulary import clean, normalize
 
 Events = List[Dict[str, Any]]
 
@@ -78,7 +78,7 @@ def message_value(tracker: Tracker, entity: str) -> Optional[str]:
             value = normalize(content(), entity, item.get("value"))
             if value:
                 return value
-    text = _clean(text_of(tracker))
+    text = clean(text_of(tracker))
     return normalize(content(), entity, text) if text and len(text) < 300 else None
 
 

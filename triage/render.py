@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from triage.content import PLACEHOLDER, Content, Text
+from triage.content import PLACEHOLDER, Content, Option, Text
 from triage.engine import Question, Route
 
 FOLLOWUP_TOPICS = ("contact", "hours", "cost", "time", "include")
@@ -140,11 +140,14 @@ class Renderer:
         intent: ``inform`` answers the open request; a request intent starts that
         request with the chosen fact (used for a second request in one message)."""
         spec = self.content.messages.questions[question.slot]
-        buttons = [
+        return Reply(self.fill(spec.text), self.option_buttons(spec.options, intent))
+
+    def option_buttons(self, options: List[Option], intent: str = "inform") -> List[Button]:
+        """A button per option; its payload names ``intent`` with the option's facts."""
+        return [
             Button(option.label.get(self.language), f"/{intent}{json.dumps(option.facts, separators=(',', ':'))}")
-            for option in spec.options
+            for option in options
         ]
-        return Reply(self.fill(spec.text), buttons)
 
     def followup(self, topic: str, route: Optional[Route]) -> Reply:
         """Answer "what's their number / how long / how much / what to include / hours"."""

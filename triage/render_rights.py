@@ -5,11 +5,10 @@ also carries a ``custom`` payload for rich channels. All words from content.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import List, Optional
 
-from triage.content import Text
 from triage.deadlines import DueDate, legal_deadline_passed
+from triage.engine import default_region
 from triage.fees import FeeEstimate, money
 from triage.letter import LetterDraft, join_laws
 from triage.render import Button, Renderer, Reply
@@ -39,11 +38,7 @@ class RightsRenderer(Renderer):
     # -- questions ------------------------------------------------------------
     def state_question(self) -> Reply:
         spec = self.content.rights.questions["state"]
-        buttons = [
-            Button(o.label.get(self.language), f"/inform{json.dumps(o.facts, separators=(',', ':'))}")
-            for o in spec.options
-        ]
-        return Reply(self.fill(spec.text), buttons)
+        return Reply(self.fill(spec.text), self.option_buttons(spec.options))
 
     def ask(self, key: str) -> Reply:
         return Reply(self.fill(self.content.rights.questions[key].text))
@@ -109,9 +104,8 @@ class RightsRenderer(Renderer):
     # -- overdue -----------------------------------------------------------------
     def overdue_steps(self) -> Reply:
         roi = self.content.departments["roi"].contacts
-        default_region = next(k for k, r in self.content.regions.items() if r.default)
         # to chase a request: the quick ways (phone, email), not the mailing address
-        contacts = [f"- {self.contact_line(c)}" for c in roi[default_region] if self.content.contacts[c].kind in ("phone", "email")]
+        contacts = [f"- {self.contact_line(c)}" for c in roi[default_region(self.content)] if self.content.contacts[c].kind in ("phone", "email")]
         lines = [
             self.phrase("overdue_intro"),
             f"1. {self.phrase('overdue_step_portal')}",

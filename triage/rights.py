@@ -6,12 +6,11 @@ Jurisdictions are ``federal`` (HIPAA, used when the person does not say), ``WA``
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Tuple
+from typing import Iterable, List, Optional
 
 from triage.content import Content, RightsTopic, Text
-from triage.vocabulary import _clean, normalize
+from triage.vocabulary import clean, longest_phrase, normalize
 
 FEDERAL = "federal"
 
@@ -45,15 +44,6 @@ def jurisdiction_of(content: Content, region: Optional[str] = None, jurisdiction
     return None
 
 
-def _longest_phrase(table, text: str) -> Tuple[int, Optional[str]]:
-    best: Tuple[int, Optional[str]] = (0, None)
-    for value, phrases in table.items():
-        for phrase in phrases:
-            if len(phrase) > best[0] and re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text):
-                best = (len(phrase), value)
-    return best
-
-
 def detect_jurisdiction(content: Content, text: str = "", entities: Iterable[dict] = ()) -> Optional[str]:
     """The jurisdiction a message names: from extracted entities first, else from
     the words themselves (the longest place or law phrase wins, so "Federal Way"
@@ -65,11 +55,11 @@ def detect_jurisdiction(content: Content, text: str = "", entities: Iterable[dic
             found = jurisdiction_of(content, **{name: value}) if value else None
             if found:
                 return found
-    cleaned = _clean(text or "")
+    cleaned = clean(text or "")
     if not cleaned:
         return None
-    region = _longest_phrase(content.vocabulary.get("region", {}), cleaned)
-    law = _longest_phrase(content.vocabulary.get("jurisdiction", {}), cleaned)
+    region = longest_phrase(content.vocabulary.get("region", {}), [cleaned])
+    law = longest_phrase(content.vocabulary.get("jurisdiction", {}), [cleaned])
     if region[0] == 0 and law[0] == 0:
         return None
     if region[0] >= law[0]:

@@ -12,7 +12,8 @@ GENERIC = {"record_kind": "any_record"}
 ENTITIES = ("record_kind", "imaging_kind", "recipient", "requester", "leave_program", "leave_type", "region")
 
 
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
+    """Lower case, plain apostrophes, only word characters and ' - . between single spaces."""
     text = text.lower().replace("’", "'")
     text = re.sub(r"[^\w'\-. ]+", " ", text)
     return re.sub(r"\s+", " ", text).strip(" .")
@@ -28,6 +29,20 @@ def _variants(text: str) -> List[str]:
     return out
 
 
+def longest_phrase(table: Dict[str, List[str]], texts: Iterable[str]) -> Tuple[int, Optional[str]]:
+    """(length, value) of the longest phrase of ``table`` found as whole words in
+    any of ``texts`` (cleaned); (0, None) when none is."""
+    best: Tuple[int, Optional[str]] = (0, None)
+    texts = list(texts)
+    for value, phrases in table.items():
+        for phrase in phrases:
+            if len(phrase) > best[0] and any(
+                re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text) for text in texts
+            ):
+                best = (len(phrase), value)
+    return best
+
+
 def normalize(content: Content, entity: str, raw: str) -> Optional[str]:
     """Canonical value for ``raw`` found as ``entity``, or None when it is not known.
 
@@ -37,7 +52,7 @@ def normalize(content: Content, entity: str, raw: str) -> Optional[str]:
     table: Dict[str, List[str]] = content.vocabulary.get(entity, {})
     if raw is None or not table:
         return None
-    text = _clean(str(raw))
+    text = clean(str(raw))
     if not text:
         return None
     candidates = _variants(text)
@@ -47,13 +62,7 @@ def normalize(content: Content, entity: str, raw: str) -> Optional[str]:
     for value, phrases in table.items():
         if any(c in phrases for c in candidates):
             return value
-    best: Tuple[int, Optional[str]] = (0, None)
-    for value, phrases in table.items():
-        for phrase in phrases:
-            if len(phrase) > best[0] and any(
-                re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", c) for c in candidates
-            ):
-                best = (len(phrase), value)
+    best = longest_phrase(table, candidates)
     if best[1]:
         return best[1]
     if len(text) >= 3:
