@@ -10,7 +10,6 @@ import atexit
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,16 +18,13 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
+
+from scripts.local_services import free_port  # noqa: E402
+from scripts.serve import wait_until_up  # noqa: E402
 BIN = Path(sys.executable).parent
 
 _STARTED: List[subprocess.Popen] = []
 STARTED_PIDS: List[int] = []  # every process this run started, for the report and the smoke test
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start(cmd: List[str], env: Dict[str, str], log: Path) -> subprocess.Popen:
@@ -72,20 +68,6 @@ def install_cleanup() -> None:
     atexit.register(stop_all)
     signal.signal(signal.SIGTERM, _on_signal)
     signal.signal(signal.SIGINT, _on_signal)
-
-
-def wait_for(url: str, proc: subprocess.Popen, timeout: float, log: Path) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited during start-up; end of {log}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
 def _tree(pid: int) -> List[int]:
@@ -143,7 +125,7 @@ class ActionServer:
         self.url = f"http://localhost:{self.port}/webhook"
 
     def wait(self, timeout: float = 180) -> None:
-        wait_for(f"http://localhost:{self.port}/health", self.proc, timeout, self.log)
+        wait_until_up(f"http://localhost:{self.port}/health", [self.proc], timeout, self.log)
 
     def cpu(self) -> float:
         return cpu_seconds(self.proc.pid)
@@ -176,7 +158,7 @@ class RasaServer:
 
     def wait(self, timeout: float = 300) -> float:
         """Seconds from process start until the model is loaded and /status answers."""
-        wait_for(f"{self.base}/status?token={self.token}", self.proc, timeout, self.log)
+        wait_until_up(f"{self.base}/status?token={self.token}", [self.proc], timeout, self.log)
         self.startup_s = time.monotonic() - self.started
         with urllib.request.urlopen(f"{self.base}/status?token={self.token}", timeout=10) as response:
             status = json.loads(response.read())

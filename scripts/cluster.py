@@ -32,6 +32,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from scripts import local_services  # noqa: E402
+from scripts.serve import wait_until_up  # noqa: E402
 from scripts.local_services import free_port, wait_port  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -151,25 +152,9 @@ class Cluster:
                 "--credentials", "credentials.yml", "--endpoints", "deploy/endpoints.postgres-redis.yml",
                 "--quiet",
             ], env)
-            self._wait_http(f"http://127.0.0.1:{port}/", proc, self.log(f"rasa-{i + 1}"))
+            wait_until_up(f"http://127.0.0.1:{port}/", [proc], 300, self.log(f"rasa-{i + 1}"))
         self.postgres, self.redis = pg, rd
         return self
-
-    @staticmethod
-    def _wait_http(url: str, proc: subprocess.Popen, log: Path, timeout: float = 300) -> None:
-        import urllib.request
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"{url} exited:\n{log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.5)
-        raise TimeoutError(f"{url} did not answer in {timeout} s")
 
     def stop(self) -> None:
         for proc in reversed(self.procs):

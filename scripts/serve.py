@@ -17,7 +17,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 from dotenv import dotenv_values
 
@@ -31,18 +31,22 @@ def settings(env_file: Path) -> Dict[str, str]:
     return values
 
 
-def wait_until_up(url: str, procs: List[subprocess.Popen], timeout: float) -> None:
+def wait_until_up(url: str, procs: List[subprocess.Popen], timeout: float, log: Optional[Path] = None) -> None:
+    """Wait until ``url`` answers 200 while every process in ``procs`` runs.
+    ``log``: a server log whose end goes into the error (servers not writing to
+    this terminal)."""
+    tail = (lambda: f":\n{log.read_text()[-3000:]}") if log else (lambda: " (see its log above)")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if any(p.poll() is not None for p in procs):
-            raise RuntimeError("a server exited during start-up (see its log above)")
+            raise RuntimeError(f"a server exited during start-up before {url} answered{tail()}")
         try:
             with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
             time.sleep(0.5)
-    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s{tail() if log else ''}")
 
 
 def stop(procs: List[subprocess.Popen]) -> None:

@@ -6,17 +6,13 @@ beside a developer's `make run`.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.serving import serving
 
 ROOT = Path(__file__).resolve().parent.parent
 MODEL = ROOT / "models" / "current.tar.gz"
@@ -25,46 +21,10 @@ TOKEN = "e2e-test-token"
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`, which trains it")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("e2e")
-    rasa_port, action_port = free_port(), free_port()
-    env_file = tmp / ".env"
-    env_file.write_text(
-        f"ENV=development\nRASA_AUTH_TOKEN={TOKEN}\nRASA_PORT={rasa_port}\nACTION_PORT={action_port}\n"
-        f"TRACKER_DB={tmp / 'tracker.db'}\nLOG_LEVEL=INFO\n"
-    )
-    log = open(tmp / "serve.log", "w")
-    env = {k: v for k, v in os.environ.items() if k not in ("RASA_PORT", "ACTION_PORT", "TRACKER_DB", "RASA_AUTH_TOKEN")}
-    proc = subprocess.Popen(
-        [sys.executable, "scripts/serve.py", "--env-file", str(env_file)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    deadline = time.monotonic() + 240
-    base = f"http://localhost:{rasa_port}"
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"serve.py exited: {(tmp / 'serve.log').read_text()[-3000:]}")
-        if "The assistant is running." in (tmp / "serve.log").read_text():
-            break
-        time.sleep(1)
-    else:
-        proc.kill()
-        pytest.fail("servers did not start in time")
-    yield {"base": base, "db": tmp / "tracker.db", "log": tmp / "serve.log", "proc": proc}
-    proc.send_signal(signal.SIGINT)  # what Ctrl-C does
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        raise
-    log.close()
+    with serving(tmp_path_factory.mktemp("e2e"), {"RASA_AUTH_TOKEN": TOKEN}) as running:
+        yield running
 
 
 def post(url, payload):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import urllib.error
 import urllib.parse
@@ -29,6 +28,7 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic
 from twilio.request_validator import RequestValidator
 
+from scripts.local_services import free_port
 from channels.sms import MAX_BODY, STOP_WORDS, SmsInput, keyword, offered_choices, twiml
 from channels.sms_config import SmsSettings, conversation_id
 from channels.sms_text import HARD_LIMIT, is_gsm7
@@ -47,12 +47,6 @@ IMAGE_BUTTONS = [
     {"title": "Ultrasound or mammogram", "payload": '/inform{"imaging_kind":"ultrasound"}'},
     {"title": "Dental x-rays", "payload": '/inform{"imaging_kind":"dental"}'},
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class ScriptedAssistant:

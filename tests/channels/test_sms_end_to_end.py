@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,7 +23,7 @@ from twilio.request_validator import RequestValidator
 
 from channels.sms_config import conversation_id
 from channels.sms_text import HARD_LIMIT, MAX_MESSAGES, is_gsm7
-from tests.test_end_to_end import free_port
+from tests.serving import serving
 from triage.content import load_content
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,41 +41,10 @@ pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: ru
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("sms_e2e")
-    rasa_port, action_port = free_port(), free_port()
-    env_file = tmp / ".env"
-    env_file.write_text(
-        f"ENV=development\nRASA_AUTH_TOKEN={API_TOKEN}\nRASA_PORT={rasa_port}\nACTION_PORT={action_port}\n"
-        f"TRACKER_DB={tmp / 'tracker.db'}\nLOG_LEVEL=INFO\n"
-        f"SMS_PUBLIC_URL={PUBLIC_URL}\nTWILIO_AUTH_TOKEN={TWILIO_TOKEN}\nSMS_SENDER_KEY={SENDER_KEY}\n"
-        "SMS_VERIFY_SIGNATURE=true\n"
-    )
-    log = open(tmp / "serve.log", "w")
-    drop = ("RASA_PORT", "ACTION_PORT", "TRACKER_DB", "RASA_AUTH_TOKEN", "SMS_PUBLIC_URL", "TWILIO_AUTH_TOKEN",
-            "SMS_SENDER_KEY", "SMS_VERIFY_SIGNATURE")
-    env = {k: v for k, v in os.environ.items() if k not in drop}
-    proc = subprocess.Popen(
-        [sys.executable, "scripts/serve.py", "--env-file", str(env_file)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"serve.py exited: {(tmp / 'serve.log').read_text()[-3000:]}")
-        if "The assistant is running." in (tmp / "serve.log").read_text():
-            break
-        time.sleep(1)
-    else:
-        os.killpg(proc.pid, signal.SIGKILL)
-        pytest.fail("servers did not start in time")
-    yield {"base": f"http://localhost:{rasa_port}", "db": tmp / "tracker.db", "log": tmp / "serve.log"}
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        raise
-    log.close()
+    settings = {"RASA_AUTH_TOKEN": API_TOKEN, "SMS_PUBLIC_URL": PUBLIC_URL, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+                "SMS_SENDER_KEY": SENDER_KEY, "SMS_VERIFY_SIGNATURE": "true"}
+    with serving(tmp_path_factory.mktemp("sms_e2e"), settings) as running:
+        yield running
 
 
 def new_number() -> str:

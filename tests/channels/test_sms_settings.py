@@ -9,7 +9,7 @@ from pathlib import Path
 from channels.sms_config import MIN_KEY_LENGTH, SmsSettings
 from dotenv import dotenv_values
 from scripts.serve import sms_warnings, warn_loudly
-from tests.test_end_to_end import free_port
+from scripts.local_services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = {

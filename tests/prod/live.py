@@ -19,29 +19,12 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from scripts.local_services import free_port  # noqa: F401 (the tests import it from here too)
+from scripts.serve import wait_until_up
+
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "current.tar.gz"
 BIN = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, proc: subprocess.Popen, log: Path, timeout: float = 240) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{url}: server exited:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"{url} did not answer in {timeout} s:\n{log.read_text()[-3000:]}")
 
 
 def stop(proc: Optional[subprocess.Popen], sig=signal.SIGTERM) -> None:
@@ -156,7 +139,7 @@ class Stack:
     def start_actions(self) -> None:
         self.actions = self._start("actions", [sys.executable, "-m", "scripts.action_server",
                                                "--port", str(self.action_port)])
-        wait_for(f"http://127.0.0.1:{self.action_port}/health", self.actions, self.tmp / "actions.log")
+        wait_until_up(f"http://127.0.0.1:{self.action_port}/health", [self.actions], 240, self.tmp / "actions.log")
 
     def start_rasa(self) -> None:
         self.rasa = self._start("rasa", [
@@ -164,7 +147,7 @@ class Stack:
             "--enable-api", "--auth-token", self.token, "--credentials", "credentials.yml",
             "--endpoints", str(self.endpoints), *self.rasa_args,
         ])
-        wait_for(f"{self.base}/", self.rasa, self.tmp / "rasa.log")
+        wait_until_up(f"{self.base}/", [self.rasa], 240, self.tmp / "rasa.log")
 
     def start(self) -> "Stack":
         self.start_actions()

@@ -11,7 +11,9 @@ import urllib.request
 import pytest
 
 from scripts import serve
-from tests.prod.live import ROOT, free_port, stop, wait_for
+from scripts.local_services import free_port
+from scripts.serve import wait_until_up
+from tests.prod.live import ROOT, stop
 
 PRODUCTION = {"ENV": "production", "RASA_AUTH_TOKEN": "x" * 40, "ACTION_SERVER_TOKEN": "y" * 40}
 
@@ -82,7 +84,7 @@ def action_server(tmp_path_factory):
         proc = subprocess.Popen([sys.executable, "-m", "scripts.action_server", "--port", str(port)], cwd=ROOT,
                                 env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        wait_for(f"http://127.0.0.1:{port}/health", proc, log)
+        wait_until_up(f"http://127.0.0.1:{port}/health", [proc], 240, log)
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(proc)

@@ -9,26 +9,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.serving import serving
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 MODEL = ROOT / "models" / "current.tar.gz"
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = ROOT / "results" / "screenshots"
 AGENT_USER, AGENT_PASSWORD = "test-agent", "test-agent-password-123"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def ensure_chromium() -> Path:
@@ -51,39 +43,10 @@ def ensure_chromium() -> Path:
 def server(tmp_path_factory):
     if not MODEL.exists():
         pytest.skip("no trained model: run `make test`, which trains it")
-    tmp = tmp_path_factory.mktemp("web")
-    rasa_port, action_port = free_port(), free_port()
-    env_file = tmp / ".env"
-    env_file.write_text(
-        f"ENV=development\nRASA_AUTH_TOKEN=web-test-token\nRASA_PORT={rasa_port}\nACTION_PORT={action_port}\n"
-        f"TRACKER_DB={tmp / 'tracker.db'}\nLOG_LEVEL=INFO\n"
-        f"AGENT_USERNAME={AGENT_USER}\nAGENT_PASSWORD={AGENT_PASSWORD}\nAGENT_SESSION_SECRET=web-test-secret\n"
-    )
-    log_path = tmp / "serve.log"
-    log = open(log_path, "w")
-    drop = ("RASA_PORT", "ACTION_PORT", "TRACKER_DB", "RASA_AUTH_TOKEN", "AGENT_USERNAME", "AGENT_PASSWORD", "AGENT_SESSION_SECRET", "ENV")
-    env = {k: v for k, v in os.environ.items() if k not in drop}
-    proc = subprocess.Popen(
-        [sys.executable, "scripts/serve.py", "--env-file", str(env_file)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"serve.py exited: {log_path.read_text()[-3000:]}")
-        if "The assistant is running." in log_path.read_text():
-            break
-        time.sleep(1)
-    else:
-        os.killpg(proc.pid, signal.SIGKILL)
-        pytest.fail("servers did not start in time")
-    yield {"base": f"http://localhost:{rasa_port}", "log": log_path}
-    proc.send_signal(signal.SIGINT)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-    log.close()
+    settings = {"RASA_AUTH_TOKEN": "web-test-token", "AGENT_USERNAME": AGENT_USER, "AGENT_PASSWORD": AGENT_PASSWORD,
+                "AGENT_SESSION_SECRET": "web-test-secret"}
+    with serving(tmp_path_factory.mktemp("web"), settings, timeout=300) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
