@@ -148,7 +148,7 @@ class RasaServer:
             "TRACKER_DB": str(workdir / f"tracker_{name}.db"),
         }
         cmd = [
-            str(BIN / "rasa"), "run", "--model", str(model), "--port", str(self.port),
+            str(BIN / "python"), "-m", "scripts.rasa_server", "run", "--model", str(model), "--port", str(self.port),
             "--enable-api", "--auth-token", self.token,
             "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
         ]

@@ -147,7 +147,7 @@ class Cluster:
         # one Rasa server at a time: the first creates the tables, and the machine has few cores
         for i, port in enumerate(self.rasa_ports):
             proc = self._start(f"rasa-{i + 1}", [
-                str(BIN / "rasa"), "run", "--model", str(self.model), "--port", str(port),
+                str(BIN / "python"), "-m", "scripts.rasa_server", "run", "--model", str(self.model), "--port", str(port),
                 "--interface", "127.0.0.1", "--enable-api", "--auth-token", self.token,
                 "--credentials", "credentials.yml", "--endpoints", "deploy/endpoints.postgres-redis.yml",
                 "--quiet",

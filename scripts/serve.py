@@ -168,7 +168,7 @@ def main() -> int:
     commands = [
         [str(BIN / "python"), "-m", "scripts.action_server", "--actions", "actions", "--port", action_port] + quiet,
         [
-            str(BIN / "rasa"), "run",
+            str(BIN / "python"), "-m", "scripts.rasa_server", "run",
             "--model", str(args.model),
             "--port", rasa_port,
             "--enable-api",

@@ -143,7 +143,7 @@ class Stack:
 
     def start_rasa(self) -> None:
         self.rasa = self._start("rasa", [
-            str(BIN / "rasa"), "run", "--model", str(MODEL), "--port", str(self.rasa_port),
+            str(BIN / "python"), "-m", "scripts.rasa_server", "run", "--model", str(MODEL), "--port", str(self.rasa_port),
             "--enable-api", "--auth-token", self.token, "--credentials", "credentials.yml",
             "--endpoints", str(self.endpoints), *self.rasa_args,
         ])
