@@ -15,7 +15,7 @@ from triage.agent_render import AgentRenderer
 from triage.content import Content, load_agent_wording, load_content
 from triage.engine import REQUEST_INTENTS, Facts, Route, triage
 from triage.render import Renderer, Reply, to_dispatch
-from triage.vocabulary import ENTITIES, facts_from_entities, normalize
+from triage.vocabulary import ENTITIES, facts_from_entities, generic_facts, normalize
 
 FACT_SLOTS = ENTITIES
 AGENT_CHANNEL = "agent"  # the agent console (channels/agent.py): answers worded for the agent
@@ -69,7 +69,8 @@ def gather_facts(tracker: Tracker, request_override: Optional[str] = None) -> Tu
 
 
 def _message_fact_values(tracker: Tracker) -> Dict[str, str]:
-    return facts_from_entities(content(), tracker.latest_message.get("entities") or [])
+    found = facts_from_entities(content(), tracker.latest_message.get("entities") or [])
+    return {**generic_facts(content(), tracker.latest_message.get("text") or ""), **found}
 
 
 def message_facts(tracker: Tracker) -> Facts:

@@ -26,6 +26,7 @@ import spacy_lookups_data
 from spacy.lookups import load_lookups
 
 from triage.content import load_content
+from triage.vocabulary import GENERIC
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "build" / "spacy_pipeline"
@@ -50,6 +51,10 @@ def patterns_for(vocabulary: Dict[str, Dict[str, List[str]]], nlp, lemma_table, 
     seen = set()
     for label, values in vocabulary.items():
         for value, phrases in values.items():
+            if GENERIC.get(label) == value:
+                # "records", "my chart": the NLU data leaves these words plain (only
+                # specific kinds are entities); the actions find them in the text.
+                continue
             for phrase in phrases:
                 words = [t.lower_ for t in nlp.make_doc(phrase)]
                 last = words[-1]

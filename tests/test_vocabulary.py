@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from triage.content import load_content
-from triage.vocabulary import facts_from_entities, normalize
+from triage.vocabulary import facts_from_entities, generic_facts, normalize
 
 CONTENT = load_content()
 
@@ -58,3 +58,15 @@ def test_facts_from_entities_prefers_specific_record_kind():
         {"entity": "color", "value": "blue"},
     ]
     assert facts_from_entities(CONTENT, entities) == {"record_kind": "full_record", "recipient": "lawyer"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("my lawyer needs my records", {"record_kind": "any_record"}),
+    ("Can they refuse to give me my CHART?", {"record_kind": "any_record"}),
+    ("necesito mi expediente médico", {"record_kind": "any_record"}),
+    ("send my x-rays to my dentist", {}),
+    ("record the call please", {}),  # "record" alone is not a generic phrase
+    ("", {}),
+])
+def test_generic_words_are_read_from_the_text(text, expected):
+    assert generic_facts(CONTENT, text) == expected

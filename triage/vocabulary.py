@@ -72,6 +72,19 @@ def normalize(content: Content, entity: str, raw: str) -> Optional[str]:
     return None
 
 
+def generic_facts(content: Content, text: str) -> Dict[str, str]:
+    """The "something of this kind" values (GENERIC) whose words are in ``text``:
+    "can I get my chart" -> {"record_kind": "any_record"}. NLU does not tag these
+    words as entities (the training data leaves them plain), so they are read here."""
+    found: Dict[str, str] = {}
+    cleaned = clean(text or "")
+    for entity, value in GENERIC.items():
+        phrases = content.vocabulary.get(entity, {}).get(value, [])
+        if cleaned and longest_phrase({value: phrases}, [cleaned])[1]:
+            found[entity] = value
+    return found
+
+
 def facts_from_entities(content: Content, entities: Iterable[dict]) -> Dict[str, str]:
     """First recognised canonical value per entity type, from Rasa-style entity dicts."""
     facts: Dict[str, str] = {}
