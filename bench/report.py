@@ -9,6 +9,14 @@ from bench.metrics import ratio
 MiB = 2**20
 
 
+def describe_config(config) -> str:
+    """"pipeline A, B, C; policies X" from a config as run (older results lack it)."""
+    if not config:
+        return "as committed"
+    names = lambda key: ", ".join(part["name"] for part in config.get(key) or [])  # noqa: E731
+    return f"pipeline {names('pipeline')}; policies {names('policies')}"
+
+
 def _num(value: Optional[float], digits: int = 3) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
@@ -81,8 +89,7 @@ def write_report(results: dict, path: Path, chart_name: str) -> None:
     data = results["data"]
     lines += ["## What is compared", ""]
     lines += [
-        "- **ours**: `config.yml` (our spaCy pipeline, logistic regression for intents, spaCy entity ruler + "
-        "DIET without transformer for entities; RulePolicy + MemoizationPolicy).",
+        f"- **ours**: `config.yml` ({describe_config(results['configs'].get('ours'))}; why each: its comments).",
         f"- **default**: Rasa {v['rasa']}'s own default config (`rasa/engine/recipes/config_files/default_config.yml` "
         "in the installed package, what an "
         "empty `config.yml` gets: DIET 100 epochs, ResponseSelector, TED and UnexpecTED 100 epochs), with "

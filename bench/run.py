@@ -395,7 +395,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     configs = write_configs(work, args.smoke)
     source = rasa_default_config_path()
     results["configs"] = {"default_source": str(source.relative_to(source.parents[4])),
-                          "default": yaml.safe_load(configs["default"].read_text())}
+                          "default": yaml.safe_load(configs["default"].read_text()),
+                          "ours": yaml.safe_load(configs["ours"].read_text())}
 
     holdout = nlu_examples(HOLDOUT)
     clinc = clinc_messages(args.smoke)
