@@ -147,6 +147,8 @@ class RasaServer:
             "ACTION_ENDPOINT_URL": action_url,
             "TRACKER_DB": str(workdir / f"tracker_{name}.db"),
         }
+        # a fresh store each run: the story and load conversation ids repeat between runs
+        Path(server_env["TRACKER_DB"]).unlink(missing_ok=True)
         cmd = [
             str(BIN / "python"), "-m", "scripts.rasa_server", "run", "--model", str(model), "--port", str(self.port),
             "--enable-api", "--auth-token", self.token,
