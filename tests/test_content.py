@@ -154,3 +154,20 @@ def test_vocabulary_covers_every_engine_value():
         for option in question.options:
             for entity, value in option.facts.items():
                 assert value in vocabulary[entity], (slot, entity, value)
+
+
+def test_placeholder_errors_name_each_unknown_placeholder_once():
+    from triage.content import Text, load_content, placeholder_errors
+
+    values = dict(load_content())
+    contact = next(iter(values["contacts"]))
+    tree = {"x": {"ok": Text.parse_obj({"en": f"Call {{contact.{contact}}} about {{department}}."}),
+                  "bad": Text.parse_obj({"en": "See {contact.nobody} and {mystery}."}),
+                  "own": Text.parse_obj({"en": "Reply {n}."})}}
+    assert placeholder_errors(tree, values) == [
+        "x.bad[en]: unknown placeholder {contact.nobody}",
+        "x.bad[en]: unknown placeholder {mystery}",
+        "x.own[en]: unknown placeholder {n}",
+    ]
+    own = placeholder_errors(tree, values, also_known=lambda where, kind, ref: where.startswith("x.own") and kind == "n")
+    assert own == placeholder_errors(tree, values)[:2]

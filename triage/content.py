@@ -326,10 +326,7 @@ class Content(Strict):
 
         errors += _rights_errors(values)
 
-        for where, text in iter_texts(values):
-            for kind, ref in PLACEHOLDER.findall(text):
-                if not _placeholder_ok(kind, ref, values):
-                    errors.append(f"{where}: unknown placeholder {{{kind}.{ref}}}" if ref else f"{where}: unknown placeholder {{{kind}}}")
+        errors += placeholder_errors(values, values)
         if errors:
             raise ValueError("; ".join(errors))
         return values
@@ -367,6 +364,18 @@ def _placeholder_ok(kind: str, ref: str, values) -> bool:
         return kind in RUNTIME_PLACEHOLDERS
     table = {"contact": values["contacts"], "value": values["values"], "hours": values["hours"]}.get(kind)
     return table is not None and ref in table
+
+
+def placeholder_errors(tree, values, also_known=None) -> List[str]:
+    """One message per placeholder in ``tree``'s texts that neither the content
+    (``values``: contacts, values, hours) nor the renderer fills in;
+    ``also_known(where, kind, ref)`` allows a file's own extra placeholders."""
+    return [
+        f"{where}: unknown placeholder {{{kind}.{ref}}}" if ref else f"{where}: unknown placeholder {{{kind}}}"
+        for where, text in iter_texts(tree)
+        for kind, ref in PLACEHOLDER.findall(text)
+        if not _placeholder_ok(kind, ref, values) and not (also_known and also_known(where, kind, ref))
+    ]
 
 
 def iter_texts(values) -> List[tuple]:
@@ -446,10 +455,7 @@ def parse_agent_wording(raw: dict, content: Content) -> AgentWording:
     for fact, names in wording.fact_values.items():
         errors += [f"fact_values.{fact}.{v}: not in vocabulary" for v in names if v not in content.vocabulary.get(fact, {})]
     values = {"contacts": content.contacts, "values": content.values, "hours": content.hours}
-    for where, text in iter_texts({"agent": wording}):
-        for kind, ref in PLACEHOLDER.findall(text):
-            if not _placeholder_ok(kind, ref, values):
-                errors.append(f"{where}: unknown placeholder {{{kind}.{ref}}}" if ref else f"{where}: unknown placeholder {{{kind}}}")
+    errors += placeholder_errors({"agent": wording}, values)
     if errors:
         raise ValueError("; ".join(errors))
     return wording
@@ -489,13 +495,10 @@ def load_sms_texts(content_dir: Optional[str] = None) -> SmsTexts:
     with open(directory / "sms.yml", encoding="utf-8") as handle:
         texts = SmsTexts.parse_obj(yaml.safe_load(handle))
     values = dict(load_content(content_dir))
-    errors = []
-    for where, text in iter_texts({"sms": texts}):
-        for kind, ref in PLACEHOLDER.findall(text):
-            if where.startswith("sms.choice") and not ref and kind in SMS_CHOICE_PLACEHOLDERS:
-                continue
-            if not _placeholder_ok(kind, ref, values):
-                errors.append(f"{where}: unknown placeholder {{{kind}.{ref}}}" if ref else f"{where}: unknown placeholder {{{kind}}}")
+    errors = placeholder_errors(
+        {"sms": texts}, values,
+        also_known=lambda where, kind, ref: where.startswith("sms.choice") and not ref and kind in SMS_CHOICE_PLACEHOLDERS,
+    )
     choice = texts.choice.get()
     if "{n}" not in choice or "{label}" not in choice:
         errors.append("sms.choice: needs {n} and {label}")
@@ -523,12 +526,7 @@ def load_service_texts(content_dir: Optional[str] = None) -> ServiceTexts:
     with open(directory / "service.yml", encoding="utf-8") as handle:
         texts = ServiceTexts.parse_obj(yaml.safe_load(handle))
     values = dict(load_content(content_dir))
-    errors = [
-        f"{where}: unknown placeholder {{{kind}.{ref}}}" if ref else f"{where}: unknown placeholder {{{kind}}}"
-        for where, text in iter_texts({"service": texts})
-        for kind, ref in PLACEHOLDER.findall(text)
-        if not _placeholder_ok(kind, ref, values)
-    ]
+    errors = placeholder_errors({"service": texts}, values)
     if errors:
         raise ValueError("; ".join(errors))
     return texts
