@@ -25,36 +25,30 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any, Dict
+from functools import lru_cache
+from typing import Any, Dict, Set
 
-_validator = None
-_event_validator = None
-_valid_events: Dict[str, bool] = {}
+_valid_events: Set[str] = set()  # exact JSON of events found valid
 MAX_REMEMBERED_EVENTS = 20_000
 
 
+@lru_cache(maxsize=None)
 def _action_reply_validator():
     """Rasa's reply schema, checked against the meta-schema once and compiled."""
-    global _validator
-    if _validator is None:
-        from jsonschema.validators import validator_for
-        from rasa.core.actions.action import RemoteAction
+    from jsonschema.validators import validator_for
+    from rasa.core.actions.action import RemoteAction
 
-        schema = RemoteAction.action_response_format_spec()
-        cls = validator_for(schema)
-        cls.check_schema(schema)
-        _validator = cls(schema)
-    return _validator
+    schema = RemoteAction.action_response_format_spec()
+    cls = validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
 
 
-def _event_validator_compiled():
-    global _event_validator
-    if _event_validator is None:
-        from rasa.core.actions.action import RemoteAction
-
-        validator = _action_reply_validator()
-        _event_validator = type(validator)(RemoteAction.action_response_format_spec()["properties"]["events"]["items"])
-    return _event_validator
+@lru_cache(maxsize=None)
+def _event_validator():
+    """The same schema's rule for one event (the items of its events list)."""
+    reply = _action_reply_validator()
+    return type(reply)(reply.schema["properties"]["events"]["items"])
 
 
 def reply_is_valid(result: Any) -> bool:
@@ -72,10 +66,10 @@ def reply_is_valid(result: Any) -> bool:
             return False
         if key in _valid_events:
             continue
-        if not _event_validator_compiled().is_valid(event):
+        if not _event_validator().is_valid(event):
             return False
         if len(_valid_events) < MAX_REMEMBERED_EVENTS:
-            _valid_events[key] = True
+            _valid_events.add(key)
     return True
 
 

@@ -116,7 +116,7 @@ def test_a_remembered_event_does_not_hide_a_bad_one(patched):
 
 
 def test_memory_is_bounded(monkeypatch):
-    monkeypatch.setattr(rasa_server, "_valid_events", {})
+    monkeypatch.setattr(rasa_server, "_valid_events", set())
     monkeypatch.setattr(rasa_server, "MAX_REMEMBERED_EVENTS", 3)
     for n in range(10):
         assert rasa_server.reply_is_valid({"events": [{"event": "slot", "name": f"s{n}", "value": n}]})
