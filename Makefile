@@ -17,13 +17,21 @@ MODEL   := models/current.tar.gz
 LOADENV := set -a; source .env; set +a; export ACTION_ENDPOINT_URL=http://localhost:$$ACTION_PORT/webhook; export ACTION_SERVER_TOKEN=$${ACTION_SERVER_TOKEN:-local-dev-action-token};
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(SPACY)
 
-.PHONY: help setup run shell test train validate clean retention cluster
+# Extra arguments for the program a target runs, e.g. make bench ARGS=--smoke
+ARGS ?=
+
+.PHONY: help setup run shell test train validate clean retention cluster load
 
 help:
-	@echo "make run    - set up, train if needed, start the assistant (Ctrl-C stops)"
-	@echo "make test   - set up, train if needed, run every test"
-	@echo "make shell  - talk to the assistant in this terminal"
-	@echo "make bench  - compare our config with Rasa's default and a baseline (~15 min)"
+	@echo "make run        - set up, train if needed, start the assistant (Ctrl-C stops)"
+	@echo "make test       - set up, train if needed, run every test"
+	@echo "make shell      - talk to the assistant in this terminal"
+	@echo "make script     - write the printable guided script for agents (build/script/)"
+	@echo "make bench      - compare our config with Rasa's default and a baseline (~15 min)"
+	@echo "make load       - Locust load run, single server and cluster (ARGS=\"--users 50 --minutes 10\")"
+	@echo "make cluster    - 2 Rasa + 2 action servers, PostgreSQL, Redis, nginx on loopback"
+	@echo "make retention  - delete conversations idle for more than RETENTION_DAYS"
+	@echo "Any target takes ARGS=\"...\" for its program (e.g. make bench ARGS=--smoke)."
 
 $(BIN)/.installed: requirements.txt .python-version
 	@test -n "$(PYTHON)" || { echo "Python $(PYVER) not found (pyenv install $(PYVER))"; exit 1; }
@@ -50,7 +58,7 @@ setup: $(BIN)/.installed .env $(SPACY)
 train: setup $(MODEL)
 
 run: train
-	$(BIN)/python scripts/serve.py
+	$(BIN)/python scripts/serve.py $(ARGS)
 
 shell: train
 	$(LOADENV) mkdir -p var; \
@@ -69,7 +77,7 @@ clean:
 # Printable guided script for call-center agents: build/script/guided-script.{html,md}
 .PHONY: script browser
 script: setup
-	$(BIN)/python scripts/guided_script.py
+	$(LOADENV) $(BIN)/python scripts/guided_script.py $(ARGS)
 
 # Debian's chromium for the browser tests (tests/web install it too when it is missing).
 browser:
@@ -80,12 +88,16 @@ browser:
 # Writes bench/results/ (report.md, results.json, latency.png). Not part of `make test`.
 .PHONY: bench
 bench: setup
-	$(BIN)/python -m bench.run
+	$(LOADENV) $(BIN)/python -m bench.run $(ARGS)
+
+# Locust load run (bench/load_run.py): starts its own servers; default 1 minute.
+load: train
+	$(LOADENV) $(BIN)/python -m bench.load_run $(ARGS)
 
 # Deletes conversations idle for more than RETENTION_DAYS (.env) from the tracker store.
 retention: setup
-	$(BIN)/python -m scripts.retention
+	$(LOADENV) $(BIN)/python -m scripts.retention $(ARGS)
 
 # PostgreSQL, Redis, 2 Rasa + 2 action servers behind nginx on loopback (scripts/cluster.py).
 cluster: train
-	$(BIN)/python -m scripts.cluster
+	$(LOADENV) $(BIN)/python -m scripts.cluster $(ARGS)

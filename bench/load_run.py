@@ -135,9 +135,11 @@ def main(argv=None) -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--minutes", type=float, default=1)
     parser.add_argument("--setup", choices=["single", "cluster", "both"], default="both")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where load.json and load.md go")
     args = parser.parse_args(argv)
+    results = args.out
     seconds = int(args.minutes * 60)
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    results.mkdir(parents=True, exist_ok=True)
     runs = []
     for setup in (["single", "cluster"] if args.setup == "both" else [args.setup]):
         host_state = machine()
@@ -147,10 +149,10 @@ def main(argv=None) -> int:
                "users": args.users, "seconds": seconds, "machine": host_state, **figures}
         runs.append(run)
         print(json.dumps(run, indent=2), flush=True)
-    with open(RESULTS / "load.json", "a") as handle:
+    with open(results / "load.json", "a") as handle:
         for run in runs:
             handle.write(json.dumps(run) + "\n")
-    table = RESULTS / "load.md"
+    table = results / "load.md"
     if not table.exists():
         table.write_text(
             "# Load runs (bench/load_run.py, scenario bench/load_locustfile.py)\n\n"

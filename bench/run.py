@@ -23,6 +23,7 @@ every server is stopped on exit, on failure and on Ctrl-C.
 from __future__ import annotations
 
 import argparse
+import secrets
 import datetime as dt
 import functools
 import json
@@ -386,6 +387,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     env = {
         **os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2",
         "PYTHONHASHSEED": "0",
+        # endpoints.yml names ${ACTION_SERVER_TOKEN}: the bench's own servers get one
+        # even when it is run by hand, outside `make bench`.
+        "ACTION_SERVER_TOKEN": os.environ.get("ACTION_SERVER_TOKEN") or secrets.token_urlsafe(24),
     }
     results: dict = {
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),

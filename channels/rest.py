@@ -4,7 +4,9 @@ Registered in ``credentials.yml`` as ``channels.rest.RestInput`` in place of
 ``rest:``; same name (``rest``), same URL, same reply (a JSON list of bot
 messages). What it adds, before Rasa sees the message:
 
-- bad requests get a clear 4xx: not JSON (415), not UTF-8 or malformed JSON (400),
+- the body is read as JSON whatever its Content-Type says, as Rasa's own REST
+  channel does (``curl -d '{...}'`` sends a form Content-Type);
+- bad requests get a clear 4xx: not UTF-8 or not JSON (400),
   not a JSON object (400), body over ``MAX_BODY_BYTES`` (413), sender missing, not
   text, longer than ``MAX_SENDER`` characters, an email or a 9+ digit number
   (400), message not text (400). Unknown fields are ignored.
@@ -54,14 +56,15 @@ def read_request(content_type: str, body: bytes) -> Dict[str, Any]:
     """The JSON object of a webhook call, or ``BadRequest`` saying what is wrong."""
     if len(body) > MAX_BODY_BYTES:
         raise BadRequest(413, f"request body over {MAX_BODY_BYTES} bytes")
-    if (content_type or "").split(";")[0].strip().lower() != "application/json":
-        raise BadRequest(415, "Content-Type must be application/json")
+    # The Content-Type is not checked: Rasa's REST channel reads the body as JSON
+    # whatever the header says, and clients written against its docs rely on that.
     try:
         payload = json.loads(body.decode("utf-8"))
     except UnicodeDecodeError:
         raise BadRequest(400, "body is not UTF-8")
     except (ValueError, RecursionError):
-        raise BadRequest(400, "body is not valid JSON")
+        hint = " (send JSON, not a form)" if "form" in (content_type or "").lower() else ""
+        raise BadRequest(400, f'body is not valid JSON: send {{"sender": "...", "message": "..."}}{hint}')
     if not isinstance(payload, dict):
         raise BadRequest(400, 'body must be a JSON object: {"sender": "...", "message": "..."}')
     return payload

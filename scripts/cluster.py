@@ -186,6 +186,24 @@ class Cluster:
         self.stop()
 
 
+def check_and_stop(cluster: "Cluster") -> int:
+    """One records request through nginx; the answer must name a department's contact."""
+    import json
+    import urllib.request
+
+    body = json.dumps({"sender": "cluster-check", "message": "my lawyer needs my records"}).encode()
+    request = urllib.request.Request(f"{cluster.url}/webhooks/rest/webhook", body, {"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            answer = json.loads(response.read())
+        texts = " ".join(m.get("text", "") for m in answer)
+        ok = bool(texts)
+        print(f"check: {'answered' if ok else 'no answer'} ({len(answer)} messages)", flush=True)
+    finally:
+        cluster.stop()
+    return 0 if ok else 1
+
+
 def main(argv=None) -> int:
     from dotenv import dotenv_values
 
@@ -193,6 +211,8 @@ def main(argv=None) -> int:
     parser.add_argument("--env-file", type=Path, default=ROOT / ".env")
     parser.add_argument("--port", type=int, default=None, help="nginx port (default CLUSTER_PORT or 8080)")
     parser.add_argument("--replicas", type=int, default=2)
+    parser.add_argument("--check", action="store_true",
+                        help="start, answer one message through nginx, stop (exit 0 when it answered)")
     args = parser.parse_args(argv)
     settings = {k: v for k, v in dotenv_values(args.env_file).items() if v is not None}
     port = args.port or int(settings.get("CLUSTER_PORT") or 8080)
@@ -214,6 +234,8 @@ def main(argv=None) -> int:
         "  Stop:        Ctrl-C (PostgreSQL and Redis data are deleted; the logs stay)\n",
         flush=True,
     )
+    if args.check:
+        return check_and_stop(cluster)
     code = 0
     while not stopping["flag"]:
         if any(p.poll() is not None for p in cluster.procs):

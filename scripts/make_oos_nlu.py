@@ -24,7 +24,8 @@ import re
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_INPUT = REPO_ROOT.parent / "shared" / "eval" / "clinc150_dev.json"
+# The project's own copy, with its licence and citation beside it.
+DEFAULT_INPUT = REPO_ROOT / "datasets" / "clinc150" / "clinc150_dev.json"
 DEFAULT_OUTPUT = REPO_ROOT / "data" / "nlu_out_of_scope_clinc.yml"
 
 HEADER = """\

@@ -1,9 +1,10 @@
 """Jurisdiction detection, rights answers per state, the letter, and the
-rights content itself (figures exactly as in ROUTING.md, short plain texts)."""
+rights content itself (figures exactly as in tests/reference/facts.yml, short plain texts)."""
 import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from triage.content import JURISDICTIONS, load_content
 from triage.letter import BLANK, build_letter
@@ -12,7 +13,7 @@ from triage.rights import TOPIC_FOR_INTENT, answer, detect_jurisdiction, differs
 
 C = load_content()
 R = RightsRenderer(C)
-ROUTING = (Path(__file__).resolve().parents[2] / "shared" / "facts" / "ROUTING.md").read_text(encoding="utf-8")
+REFERENCE = yaml.safe_load((Path(__file__).resolve().parent / "reference" / "facts.yml").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize(
@@ -88,8 +89,8 @@ def test_answers_carry_the_figures_for_the_state(topic, where, figures):
 @pytest.mark.parametrize(
     "value", ["hipaa_flat_fee", "wa_page_fee_first", "wa_page_fee_after", "wa_clerical_fee", "ca_page_fee", "ocr_complaint_days"]
 )
-def test_legal_figures_are_spelled_as_in_routing(value):
-    assert C.values[value].text.get() in ROUTING
+def test_legal_figures_are_spelled_as_in_the_reference(value):
+    assert C.values[value].text.get() == REFERENCE["values"][value]["text"]
 
 
 def test_state_question_offers_each_state_and_another():

@@ -70,9 +70,19 @@ class Sourced(Strict):
 
 
 class Source(Strict):
+    """A public page a fact comes from: nothing outside the repository is read."""
+
     title: str
-    location: str
+    publisher: str
+    url: str
+    read: dt.date
     checked: bool
+
+    @validator("url")
+    def _public_address(cls, value: str) -> str:
+        if not re.fullmatch(r"https://[\w.-]+\.[a-z]{2,}(/\S*)?", value):
+            raise ValueError(f"not a public https address: {value}")
+        return value
 
 
 class OrganizationInfo(Sourced):

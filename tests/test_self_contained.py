@@ -1,0 +1,41 @@
+"""A fresh clone stands on its own: nothing the project runs reads outside it."""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# paths that climb out of the clone ("../x") or name the folder beside it ("shared")
+OUTSIDE = re.compile(r"""\.\./[A-Za-z]|["']shared["']|/work/shared""")
+CODE_SUFFIXES = {".py", ".yml", ".yaml", ".cfg", ".toml", ".sh", ".conf", ".js", ".html", ".json"}
+
+
+def tracked_files() -> list:
+    listed = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return [ROOT / line for line in listed.splitlines()]
+
+
+def test_no_code_or_config_reads_outside_the_clone():
+    offenders = []
+    for path in tracked_files():
+        if path.name in ("Makefile", "Dockerfile") or path.suffix in CODE_SUFFIXES:
+            if "datasets" in path.parts or not path.exists():
+                continue
+            for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
+                if OUTSIDE.search(line):
+                    offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not offenders, "\n".join(offenders)
+
+
+def test_the_pattern_catches_the_old_ways():
+    for line in ('ROUTING = ROOT.parent / "shared" / "facts"', "location: ../shared/seeds/000.txt",
+                 "Path(__file__).resolve().parents[2] / 'shared'"):
+        assert OUTSIDE.search(line), line
+
+
+def test_the_clinc_copy_has_its_licence_and_citation():
+    folder = ROOT / "datasets" / "clinc150"
+    assert "Creative Commons Attribution 3.0" in (folder / "LICENSE").read_text()
+    assert "Larson" in (folder / "README.md").read_text()
+    assert (folder / "clinc150_dev.json").stat().st_size > 100_000
