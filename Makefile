@@ -77,7 +77,7 @@ clean:
 # Printable guided script for call-center agents: build/script/guided-script.{html,md}
 .PHONY: script browser
 script: setup
-	$(LOADENV) $(BIN)/python scripts/guided_script.py $(ARGS)
+	$(BIN)/python scripts/guided_script.py $(ARGS)
 
 # Debian's chromium for the browser tests (tests/web install it too when it is missing).
 browser:
@@ -92,12 +92,12 @@ bench: setup
 
 # Locust load run (bench/load_run.py): starts its own servers; default 1 minute.
 load: train
-	$(LOADENV) $(BIN)/python -m bench.load_run $(ARGS)
+	$(BIN)/python -m bench.load_run $(ARGS)
 
 # Deletes conversations idle for more than RETENTION_DAYS (.env) from the tracker store.
 retention: setup
-	$(LOADENV) $(BIN)/python -m scripts.retention $(ARGS)
+	$(BIN)/python -m scripts.retention $(ARGS)
 
 # PostgreSQL, Redis, 2 Rasa + 2 action servers behind nginx on loopback (scripts/cluster.py).
 cluster: train
-	$(LOADENV) $(BIN)/python -m scripts.cluster $(ARGS)
+	$(BIN)/python -m scripts.cluster $(ARGS)

@@ -36,8 +36,12 @@ def make(*args: str, timeout: float = 600) -> subprocess.CompletedProcess:
 
 
 def env_file(tmp: Path, **settings: object) -> Path:
-    values = {"ENV": "development", "RASA_AUTH_TOKEN": "commands-test-token", "RASA_PORT": free_port(),
-              "ACTION_PORT": free_port(), "TRACKER_DB": tmp / "tracker.db", **settings}
+    """.env.example, as `make run` copies it, on free ports with its own database."""
+    values = dict(line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines()
+                  if line and not line.startswith("#"))
+    values.update({"RASA_AUTH_TOKEN": "commands-test-token", "RASA_PORT": free_port(), "ACTION_PORT": free_port(),
+                   "TRACKER_DB": tmp / "tracker.db", **settings})
+    values["SMS_PUBLIC_URL"] = f"http://localhost:{values['RASA_PORT']}/webhooks/sms/webhook"
     path = tmp / ".env"
     path.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
     return path
@@ -99,6 +103,10 @@ def test_make_run_answers_the_readme_examples_as_written(tmp_path):
     try:
         _wait_for(proc, log, "The assistant is running.", 300)
         outputs = []
+        # a folder laid out like the clone, with this test's .env in it
+        for name in (".venv", "scripts", "channels", "triage", "content", "privacy", "storage"):
+            if (ROOT / name).exists():
+                (tmp_path / name).symlink_to(ROOT / name)
         for block in readme_shell_examples():
             script = block.replace("localhost:5005", f"localhost:{port}")
             # run where the .env is, as a user runs them in the clone
@@ -108,7 +116,7 @@ def test_make_run_answers_the_readme_examples_as_written(tmp_path):
             outputs.append(done.stdout)
         text = "\n".join(outputs)
         assert "503-571-5051" in text  # the first example's answer: ROI's phone
-        assert re.search(r"^roi$", text, flags=re.M)  # the tracker example prints the department
+        assert re.search(r"\broi$", text, flags=re.M)  # the tracker example prints the department
     finally:
         _stop(proc)
 

@@ -20,7 +20,7 @@ def test_no_code_or_config_reads_outside_the_clone():
     offenders = []
     for path in tracked_files():
         if path.name in ("Makefile", "Dockerfile") or path.suffix in CODE_SUFFIXES:
-            if "datasets" in path.parts or not path.exists():
+            if "datasets" in path.parts or not path.exists() or path.name == Path(__file__).name:
                 continue
             for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
                 if OUTSIDE.search(line):

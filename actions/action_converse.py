@@ -1,0 +1,98 @@
+"""action_converse: every message goes through the conversation step.
+
+Thin: read the state from the slots, call ``triage.converse.step``, write slots
+and messages. When the step leaves a message to the handler of its intent (rights,
+fees, deadlines, the letter, handoff, small talk, a button press), that handler
+answers as before.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.action_answer_followup import ActionAnswerFollowup
+from actions.action_compute_deadline import ActionComputeDeadline
+from actions.action_estimate_fee import ActionEstimateFee
+from actions.action_explain_rights import ActionExplainRights
+from actions.action_explain_scope import ActionExplainScope
+from actions.action_follow_up_overdue import ActionFollowUpOverdue
+from actions.action_handoff import ActionHandoff
+from actions.action_offer_records_letter import ActionOfferRecordsLetter
+from actions.action_triage import ActionTriage
+from actions.common import FACT_SLOTS, content, latest_intent, renderer, send, slot_facts
+from triage.conversation_content import load_conversation
+from triage.converse import RIGHTS_INTENTS, Said, State, step
+from triage.engine import REQUEST_INTENTS
+from triage.vocabulary import facts_from_entities
+
+RESPONSES = {"greet": "utter_greet", "goodbye": "utter_goodbye", "thank": "utter_you_are_welcome",
+             "affirm": "utter_what_else", "deny": "utter_anything_else"}
+FOLLOWUP_INTENTS = ("ask_contact", "ask_hours", "ask_cost", "ask_time_frame", "ask_what_to_include")
+
+
+def handler_for(intent: str):
+    """The handler that answered this intent before the conversation step existed."""
+    if intent in REQUEST_INTENTS or intent == "inform":
+        return ActionTriage()
+    if intent in FOLLOWUP_INTENTS:
+        return ActionAnswerFollowup()
+    if intent == "ask_for_human":
+        return ActionHandoff()
+    if intent == "ask_records_fees":
+        return ActionEstimateFee()
+    if intent == "ask_records_deadline":
+        return ActionComputeDeadline()
+    if intent == "report_overdue_request":
+        return ActionFollowUpOverdue()
+    if intent == "request_records_letter":
+        return ActionOfferRecordsLetter()
+    if intent in RIGHTS_INTENTS:
+        return ActionExplainRights()
+    return ActionExplainScope()
+
+
+def state_of(tracker: Tracker) -> State:
+    return State(
+        request=tracker.get_slot("request_type"),
+        route=tracker.get_slot("route"),
+        department=tracker.get_slot("department"),
+        pending=tracker.get_slot("pending_question"),
+        repeated=bool(tracker.get_slot("question_repeated")),
+        facts=slot_facts(tracker),
+    )
+
+
+def said_in(tracker: Tracker) -> Said:
+    message = tracker.latest_message or {}
+    intent = message.get("intent") or {}
+    return Said(
+        text=message.get("text") or "",
+        intent=intent.get("name"),
+        confidence=float(intent.get("confidence") or 0.0),
+        facts=facts_from_entities(content(), message.get("entities") or []),
+    )
+
+
+class ActionConverse(Action):
+    def name(self) -> Text:
+        return "action_converse"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        outcome = step(content(), load_conversation(), renderer(tracker), state_of(tracker), said_in(tracker))
+        events = [SlotSet(name, value) for name, value in outcome.slots.items()]
+        if outcome.delegate is None:
+            send(dispatcher, outcome.replies)
+            return events
+        intent = outcome.delegate or latest_intent(tracker) or "nlu_fallback"
+        if intent in RESPONSES:
+            dispatcher.utter_message(response=RESPONSES[intent])
+            return events
+        return events + await handler_for(intent).run(dispatcher, tracker, domain)
+
+
+__all__ = ["ActionConverse", "FACT_SLOTS"]

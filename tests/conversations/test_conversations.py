@@ -1,0 +1,65 @@
+"""Whole conversations by independent writers, through the real servers.
+
+The figures print at the end of `make test` (the "measured" section). Thresholds
+sit a little under what the current assistant reaches, so a change that makes
+conversations worse fails here; the targets the project aims for are in
+docs/evaluation.md. The blind part is played and only its totals are printed.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import FIGURES
+from tests.conversations import harness
+from tests.prod.live import MODEL
+
+pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`, which trains it")
+TOKEN = "conversations-test-token"
+
+# (figure, open part at least, blind part at least)
+THRESHOLDS = [
+    ("one-message department right", 0.90, 0.75),
+    ("fact questions with the fact", 0.80, 0.80),
+    ("multi-turn: last department right", 0.75, 0.65),
+    ("multi-turn: last turn has the facts", 0.58, 0.55),
+    ("emergency: 911/988 in the first message", 1.00, 0.80),
+    ("safety: no department", 0.95, 0.80),
+    ("neighbour/everyday: no department", 0.80, 0.75),
+]
+
+
+def test_every_conversation_file_is_well_formed():
+    for blind in (False, True):
+        conversations = harness.load(blind=blind)
+        assert conversations
+        errors = [e for c in conversations for e in harness.check_format(c)]
+        assert not errors, errors[:10]
+    ids = [c["id"] for c in harness.load() + harness.load(blind=True)]
+    assert len(ids) == len(set(ids))
+    assert len(ids) >= 300
+
+
+def test_matching_of_expected_patterns():
+    assert harness.matches("nw.roi@kp.org | 503-571-5051", "call 503-571-5051 now")
+    assert not harness.matches("authoriz", "no such word here")
+    assert harness.reply_text([{"text": "Pick one", "buttons": [{"title": "Eye photos"}]}]) == "Pick one\nEye photos"
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory):
+    from tests.serving import serving
+
+    with serving(tmp_path_factory.mktemp("conversations"), {"RASA_AUTH_TOKEN": TOKEN,
+                                                           "ANSWER_TIMEOUT_SECONDS": 30}) as running:
+        client = harness.Client(running["base"], TOKEN)
+        out = {"open": harness.figures(harness.play_all(client, harness.load())),
+               "blind": harness.figures(harness.play_all(client, harness.load(blind=True)))}
+    for name, table in out.items():
+        FIGURES.extend(harness.report(f"Conversations, {name} part (independent writers; tests/conversations)", table))
+    return out
+
+
+@pytest.mark.parametrize("figure, open_at_least, blind_at_least", THRESHOLDS)
+def test_conversation_figures_meet_their_thresholds(tables, figure, open_at_least, blind_at_least):
+    assert tables["open"][figure]["rate"] >= open_at_least, tables["open"][figure]
+    assert tables["blind"][figure]["rate"] >= blind_at_least, tables["blind"][figure]

@@ -1,0 +1,154 @@
+"""Schema and loader of ``content/conversation.yml``: safety, neighbours, the words
+people use to ask for a detail or name a department, and questions about routes.
+
+Pure: no Rasa imports. Checked at load: every source is known, every placeholder
+points at a contact, value, number or the portal, every `for` names a route or a
+department, and every option list matches the question it answers.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List
+
+import yaml
+from pydantic import validator
+
+from triage.content import CONTENT_DIR, DEPARTMENTS, PLACEHOLDER, Content, Strict, Text, load_content
+
+SAFETY_KINDS = ("crisis", "emergency", "abuse", "poison")
+ASK_KINDS = ("phone", "email", "fax", "mail", "hours", "cost", "time", "include")
+
+
+class Number(Strict):
+    value: str
+    source: str
+    reviewed: dt.date
+
+
+class Phrased(Strict):
+    phrases: List[str]
+    reply: Text
+
+    @validator("phrases", each_item=True)
+    def _lower(cls, value: str) -> str:
+        if value != value.lower():
+            raise ValueError(f"phrases are lower case: {value!r}")
+        return value
+
+
+class Faq(Strict):
+    for_: List[str]
+    questions: List[str]
+    answer: Text
+    source: str
+    reviewed: dt.date
+
+    class Config:
+        fields = {"for_": "for"}
+
+
+class ConversationContent(Strict):
+    numbers: Dict[str, Number]
+    safety: Dict[str, Phrased]
+    past_markers: List[str]
+    present_markers: List[str]
+    neighbours: Dict[str, Phrased]
+    asks: Dict[str, List[str]]
+    departments_named: Dict[str, List[str]]
+    requests: Dict[str, List[str]]
+    facts: Dict[str, Dict[str, List[str]]]
+    option_words: Dict[str, List[List[str]]]
+    corrections: List[str]
+    faq: Dict[str, Faq]
+    rights_markers: List[str]
+    overdue_markers: List[str]
+    law_markers: List[str]
+    generic_form_phrases: List[str]
+    records_markers: List[str]
+    booking_markers: List[str]
+    copy_markers: List[str]
+    definition_markers: List[str]
+    representative_markers: List[str]
+
+    @validator("safety")
+    def _safety_kinds(cls, value: Dict[str, Phrased]) -> Dict[str, Phrased]:
+        if list(value) != list(SAFETY_KINDS):
+            raise ValueError(f"safety kinds must be, in this order: {SAFETY_KINDS}")
+        return value
+
+    @validator("asks")
+    def _ask_kinds(cls, value: Dict[str, List[str]]) -> Dict[str, List[str]]:
+        if set(value) != set(ASK_KINDS):
+            raise ValueError(f"asks must be exactly {ASK_KINDS}")
+        return value
+
+    @validator("departments_named")
+    def _departments(cls, value: Dict[str, List[str]]) -> Dict[str, List[str]]:
+        unknown = set(value) - set(DEPARTMENTS)
+        if unknown:
+            raise ValueError(f"unknown departments {sorted(unknown)}")
+        return value
+
+
+def check(conversation: ConversationContent, content: Content) -> List[str]:
+    """Cross-file checks: sources, placeholders, route names, request types, options."""
+    from triage.engine import REQUESTS
+
+    errors: List[str] = []
+    for key, number in conversation.numbers.items():
+        if number.source not in content.sources:
+            errors.append(f"numbers.{key}: unknown source {number.source}")
+    for key, faq in conversation.faq.items():
+        if faq.source not in content.sources:
+            errors.append(f"faq.{key}: unknown source {faq.source}")
+        for target in faq.for_:
+            if target not in content.routes and target not in DEPARTMENTS:
+                errors.append(f"faq.{key}: {target} is neither a route nor a department")
+    for request in conversation.requests:
+        if request not in REQUESTS:
+            errors.append(f"requests.{request}: not a request type")
+    for slot, values in conversation.facts.items():
+        for value in values:
+            if value not in content.vocabulary.get(slot, {}):
+                errors.append(f"facts.{slot}.{value}: not in vocabulary.yml")
+    for slot, lists in conversation.option_words.items():
+        question = content.messages.questions.get(slot)
+        if question is None or len(question.options) != len(lists):
+            errors.append(f"option_words.{slot}: one word list per option of the question")
+    texts = [(f"safety.{k}", p.reply) for k, p in conversation.safety.items()]
+    texts += [(f"neighbours.{k}", p.reply) for k, p in conversation.neighbours.items()]
+    texts += [(f"faq.{k}", f.answer) for k, f in conversation.faq.items()]
+    for where, text in texts:
+        for language, raw in text.all().items():
+            for match in PLACEHOLDER.finditer(raw):
+                kind, ref = match.group(1), match.group(2)
+                known = (
+                    (kind == "number" and ref in conversation.numbers)
+                    or (kind == "contact" and ref in content.contacts)
+                    or (kind == "value" and ref in content.values)
+                    or (kind == "portal" and ref is None)
+                )
+                if not known:
+                    errors.append(f"{where}[{language}]: unknown placeholder {match.group(0)}")
+    return errors
+
+
+def parse_conversation(raw: dict, content: Content) -> ConversationContent:
+    conversation = ConversationContent.parse_obj(raw)
+    errors = check(conversation, content)
+    if errors:
+        raise ValueError("content/conversation.yml: " + "; ".join(errors))
+    return conversation
+
+
+def read_conversation_raw(content_dir: Path = CONTENT_DIR) -> dict:
+    with open(content_dir / "conversation.yml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@lru_cache(maxsize=2)
+def load_conversation() -> ConversationContent:
+    """Load and check conversation.yml (cached: read once per process)."""
+    return parse_conversation(read_conversation_raw(), load_content())

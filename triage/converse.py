@@ -1,0 +1,499 @@
+"""The conversation step: (state, what was understood) -> (replies, next state).
+
+Pure: no Rasa imports. ``actions/action_converse.py`` reads the state from the
+slots, calls :func:`step` and writes back what it returns. The order is the
+order a careful clerk follows:
+
+1. a button press goes to the handler of its intent, as before;
+2. safety first: an emergency or a crisis gets 911 / 988 and no department;
+3. a typed answer to our own open question ("the whole thing", "olympia", "2");
+4. a neighbour's task (appointments, refills, bills...) gets a pointer, no department;
+5. a correction of a fact already given ("wait, it's my husband's");
+6. a question about the answer in context, from the route questions in content;
+7. a direct question for one detail (phone, email, fax, address, hours, cost, time);
+8. a request, named by NLU or by the words of content/conversation.yml, and a
+   second one in the same message;
+9. a department named alone ("ROI");
+10. our open question once more with the ROI phone, never in a loop;
+11. everything else goes to the handler of its intent (``delegate``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Dict, List, Optional, Sequence, Tuple
+
+from triage.content import PLACEHOLDER, Content, Text
+from triage.conversation_content import ConversationContent
+from triage.engine import REQUEST_INTENTS, REQUESTS, Facts, Question, Route, triage
+from triage.render import Renderer, Reply
+from triage.understand import Reading, find, option_facts, read
+from triage.vocabulary import clean
+
+FACT_FIELDS = ("record_kind", "imaging_kind", "recipient", "requester", "leave_program", "leave_type", "region")
+INTENT_FOR_REQUEST = {request: intent for intent, request in REQUEST_INTENTS.items()}
+RIGHTS_INTENTS = ("ask_right_to_records", "ask_denial_rights", "ask_free_copy", "ask_record_format",
+                  "ask_explain_codes", "ask_correction_rights", "ask_complaint", "ask_records_fees",
+                  "ask_records_deadline", "report_overdue_request", "request_records_letter")
+JOINTS = (" and also ", " also ", " and i ", " plus ", " as well as ", " and my ", " and a ", " and to ", " and ",
+          " then ")
+SMALL_TALK = ("greet", "goodbye", "thank", "affirm", "deny")
+# A department named alone gets the answer of its most common request.
+REPRESENTATIVE = {
+    "roi": ("records", {"record_kind": "full_record"}),
+    "imaging": ("imaging", {"imaging_kind": "xray"}),
+    "clinical_team": ("clinician_form", {}),
+    "leave_form": ("leave_certification", {}),
+    "self_service": ("records", {"record_kind": "test_results"}),
+    "medical_records": ("add_to_chart", {}),
+}
+CONTACT_KINDS = {"phone": "phone", "email": "email", "fax": "fax", "mail": "mail"}
+NLU_SURE = 0.6  # an NLU request intent at or above this is trusted when words agree or are silent
+NLU_CERTAIN = 0.85  # ... and at or above this, also over words that name another request
+FAQ_SURE = 0.55  # nearest route question: answered before a detail question
+FAQ_MAYBE = 0.38  # answered when nothing more specific applies
+FAQ_NEW_REQUEST = 0.7  # a message that starts another request gets that request's answer
+FAQ_CONTEXT = 0.25  # an unclear message with a route in context: its nearest question
+
+
+@dataclass(frozen=True)
+class State:
+    """What the conversation holds (the slots the step reads)."""
+
+    request: Optional[str] = None
+    route: Optional[str] = None
+    department: Optional[str] = None
+    pending: Optional[str] = None
+    repeated: bool = False
+    facts: Dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Said:
+    """What Rasa's NLU understood of the new message."""
+
+    text: str
+    intent: Optional[str] = None
+    confidence: float = 0.0
+    facts: Dict[str, str] = field(default_factory=dict)  # canonical entity values
+
+
+@dataclass
+class Outcome:
+    replies: List[Reply] = field(default_factory=list)
+    slots: Dict[str, Any] = field(default_factory=dict)
+    delegate: Optional[str] = None  # the intent whose own handler answers instead
+    kind: str = ""  # what answered (for tests and analytics)
+
+
+def fill(content: Content, conversation: ConversationContent, text: Text, language: str = "en") -> str:
+    raw = text.get(language)
+
+    def sub(match) -> str:
+        kind, ref = match.group(1), match.group(2)
+        if kind == "number":
+            return conversation.numbers[ref].value
+        if kind == "contact":
+            return content.contacts[ref].value
+        if kind == "value":
+            return content.values[ref].text.get(language)
+        if kind == "portal":
+            return content.organization.portal_name.get(language)
+        raise KeyError(match.group(0))
+
+    return PLACEHOLDER.sub(sub, raw)
+
+
+# -- route questions (FAQ) ---------------------------------------------------------
+
+_FAQ_INDEXES: Dict[int, Any] = {}
+
+
+def _faq_index(conversation: ConversationContent):
+    """The fitted TF-IDF index of the route questions (built once per content object)."""
+    if id(conversation) not in _FAQ_INDEXES:
+        _FAQ_INDEXES.clear()
+        _FAQ_INDEXES[id(conversation)] = (conversation, _build_faq_index(conversation))
+    return _FAQ_INDEXES[id(conversation)][1]
+
+
+def _build_faq_index(conversation: ConversationContent):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    keys, texts = [], []
+    for key, faq in conversation.faq.items():
+        for question in faq.questions:
+            keys.append(key)
+            texts.append(question.lower())
+    # Two views of the same questions: words (what is asked) and character n-grams
+    # (typos, "e-sign" vs "esign"); a message must be near in both.
+    words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True).fit(texts)
+    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), sublinear_tf=True).fit(texts)
+    return keys, (words, chars), (words.transform(texts), chars.transform(texts))
+
+
+def nearest_faq(conversation: ConversationContent, text: str, targets: Sequence[str]) -> Tuple[Optional[str], float]:
+    """The route question nearest to ``text`` among those for ``targets`` (cosine of
+    character n-gram TF-IDF), with its score."""
+    if not targets or not text:
+        return None, 0.0
+    keys, (words, chars), (word_matrix, char_matrix) = _faq_index(conversation)
+    query = text.lower()
+    scores = ((word_matrix @ words.transform([query]).T).toarray().ravel()
+              + (char_matrix @ chars.transform([query]).T).toarray().ravel()) / 2
+    best: Tuple[Optional[str], float] = (None, 0.0)
+    for key, score in zip(keys, scores):
+        if score > best[1] and set(conversation.faq[key].for_) & set(targets):
+            best = (key, float(score))
+    return best
+
+
+# -- answers -------------------------------------------------------------------------
+
+def _facts(request: str, values: Dict[str, str]) -> Facts:
+    return Facts(request=request, **{k: v for k, v in values.items() if k in FACT_FIELDS and v})
+
+
+def _department_of_question(question: Question, content: Content) -> Optional[str]:
+    """The department when every option of the question leads to the same one."""
+    spec = content.messages.questions[question.slot]
+    departments = set()
+    for option in spec.options:
+        decision = triage(replace(question.facts, **option.facts), content)
+        departments.add(decision.department if isinstance(decision, Route) else None)
+    return departments.pop() if len(departments) == 1 else None
+
+
+def fact_slots(facts: Facts) -> Dict[str, Any]:
+    return {"request_type": facts.request, **{name: getattr(facts, name) for name in FACT_FIELDS}}
+
+
+def answer_requests(content: Content, render: Renderer, requests: Sequence[str], values: Dict[str, str],
+                    note: Optional[str] = None) -> Outcome:
+    """Decide and answer the first request (it sets the state) and a second one.
+    ``note`` is a line added after the first answer (e.g. what proof to send)."""
+    first = _facts(requests[0], values)
+    decision = triage(first, content)
+    slots = fact_slots(first)
+    slots["question_repeated"] = False
+    replies: List[Reply] = []
+    if isinstance(decision, Route):
+        replies += render.route(decision)
+        if note and decision.department == "roi":
+            replies.append(Reply(note))
+        slots.update(department=decision.department, route=decision.route_id, pending_question=None)
+    elif isinstance(decision, Question):
+        replies.append(render.question(decision))
+        slots.update(department=_department_of_question(decision, content), route=None,
+                     pending_question=decision.slot)
+    for extra in requests[1:2]:
+        extra_decision = triage(_facts(extra, values), content)
+        replies.append(render.also())
+        if isinstance(extra_decision, Route):
+            replies += render.route(extra_decision)
+        elif isinstance(extra_decision, Question):
+            replies.append(render.question(extra_decision, intent=INTENT_FOR_REQUEST[extra]))
+    return Outcome(replies, slots, kind="request")
+
+
+def _route_for(content: Content, request: str, values: Dict[str, str]) -> Optional[Route]:
+    decision = triage(_facts(request, values), content)
+    return decision if isinstance(decision, Route) else None
+
+
+def detail(content: Content, conversation: ConversationContent, render: Renderer, route: Route,
+           asks: Sequence[str]) -> List[Reply]:
+    """Only the details asked for, about ``route``."""
+    lines: List[str] = []
+    for ask in asks:
+        if ask in CONTACT_KINDS:
+            chosen = [c for c in route.contacts if content.contacts[c].kind == CONTACT_KINDS[ask]]
+            if not chosen and ask == "fax" and route.department == "roi":
+                lines.append(fill(content, conversation, conversation.faq["fax_roi"].answer))
+                continue
+            if not chosen and ask == "mail" and route.department in ("roi", "medical_records"):
+                chosen = ["roi_mail" if route.department == "roi" else "medical_records_mail"]
+            lines += [render.contact_line(c) for c in chosen] or [render.contacts_text(route)]
+        else:
+            topic = {"phone": "contact", "hours": "hours", "cost": "cost", "time": "time", "include": "include"}[ask]
+            lines.append(render.followup(topic, route).text)
+    unique = list(dict.fromkeys(line for line in lines if line))
+    name = render.department_name(route.department) if route.department else None
+    head = f"{name[0].upper()}{name[1:]}:" if name else None
+    text = "\n".join(([head] if head and len(unique) == 1 and ":" not in unique[0][:40] else []) + unique)
+    return [Reply(text)]
+
+
+def _state_values(state: State) -> Dict[str, str]:
+    return {k: v for k, v in state.facts.items() if v}
+
+
+def _new_request_values(state: State, said: Said, reading: Reading) -> Dict[str, str]:
+    """Facts of a new request: this message's, plus the place already given."""
+    values = {**said.facts, **reading.facts}
+    if "region" not in values and state.facts.get("region"):
+        values["region"] = state.facts["region"]
+    return values
+
+
+def _records_default(values: Dict[str, str], reading: Reading) -> Dict[str, str]:
+    """Records with no kind and nobody else named: ROI's detailed copy (a clerk's
+    answer), or the portal when the message names it."""
+    if values.get("record_kind") or values.get("recipient") or values.get("requester") == "proxy":
+        return values
+    kind = "test_results" if "self_service" in reading.departments else "full_record"
+    return {**values, "record_kind": kind}
+
+
+def pick_requests(said: Said, reading: Reading) -> List[str]:
+    """The requests of this message, first the one it is mostly about.
+
+    NLU's intent is trusted when the words agree or name nothing; words that name
+    another request win over a less-than-certain intent. "records" is the weakest
+    word: a specific request comes first, unless records were named first and
+    apart ("send my records to my lawyer, and also ...")."""
+    nlu = REQUEST_INTENTS.get(said.intent or "")
+    words = [r for r in reading.requests if r in REQUESTS]
+    specific = [r for r in words if r != "records"]
+    if "records" in words and specific:
+        # records named apart ("my records to my lawyer, and also my MRI") are a request
+        # of their own, in the order named; else they are part of the specific one
+        # ("my MRI records", "records for my disability form")
+        records_at = reading.positions.get("records", 0)
+        first_specific = min(reading.positions.get(r, 0) for r in specific)
+        between = reading.text[min(records_at, first_specific):max(records_at, first_specific)]
+        apart = any(joint in between for joint in JOINTS)
+        words = words if apart else specific
+    if nlu and said.confidence >= NLU_SURE:
+        if nlu in words or not words:
+            ordered = words if nlu in words else [nlu]
+        elif said.confidence >= NLU_CERTAIN:
+            ordered = [nlu] + words
+        else:
+            ordered = words  # the words name another request: an unsure intent adds none
+    elif words:
+        ordered = words
+    elif nlu and said.confidence >= 0.3:
+        ordered = [nlu]
+    else:
+        return []
+    ordered = list(dict.fromkeys(ordered))
+    if "provider_fax" in ordered and "fax" not in reading.asks:
+        # an outside office asking for a patient's chart, with no fax in sight: records
+        ordered = ["records" if r == "provider_fax" else r for r in ordered]
+    return list(dict.fromkeys(ordered))[:2]
+
+
+def step(content: Content, conversation: ConversationContent, render: Renderer, state: State, said: Said) -> Outcome:
+    text = said.text or ""
+    if text.startswith("/"):
+        return Outcome(delegate=said.intent, kind="button")
+    reading = read(content, conversation, text)
+
+    # 2. safety first
+    if reading.safety:
+        reply = fill(content, conversation, conversation.safety[reading.safety].reply, render.language)
+        return Outcome([Reply(reply)], {"department": None, "route": None, "pending_question": None,
+                                        "question_repeated": False}, kind=f"safety:{reading.safety}")
+
+    # 3. a typed answer to our open question
+    if state.pending and state.request:
+        picked = option_facts(content, conversation, state.pending, text)
+        if picked:
+            values = {**_state_values(state), **said.facts, **reading.facts, **picked}
+            outcome = answer_requests(content, render, [state.request], values)
+            outcome.kind = "answer"
+            return outcome
+
+    # 4. neighbours
+    booking = reading.neighbour in ("appointments", "scan_booking") and bool(
+        find(conversation.booking_markers, reading.text)) and not find(conversation.copy_markers, reading.text)
+    about_context = bool(state.route) and nearest_faq(
+        conversation, text, [t for t in (state.route, state.department) if t])[1] >= FAQ_MAYBE
+    if reading.neighbour and not about_context and (booking or reading.neighbour == "scan_booking"
+                                                    or not (reading.requests or reading.departments)):
+        reply = fill(content, conversation, conversation.neighbours[reading.neighbour].reply, render.language)
+        return Outcome([Reply(reply)], {"department": None, "route": None, "pending_question": None},
+                       kind=f"neighbour:{reading.neighbour}")
+
+    # 5. a correction of what was said
+    other = [r for r in reading.requests if r != state.request and r != "records"]
+    if reading.correction and state.request and not other:
+        new = {**said.facts, **reading.facts}
+        changed = {k: v for k, v in new.items() if v and state.facts.get(k) != v}
+        if changed:
+            values = {**_state_values(state), **changed}
+            if changed.get("requester") == "proxy" and values.get("record_kind") == "full_record":
+                del values["record_kind"]  # someone else's full record: the permission route
+            outcome = answer_requests(content, render, [state.request], values)
+            outcome.kind = "correction"
+            return outcome
+
+    rights = said.intent in RIGHTS_INTENTS and said.confidence >= 0.4
+    if rights and said.intent == "report_overdue_request" and not find(conversation.overdue_markers, reading.text):
+        rights = False  # "sorry it's late" only for people who said something is late
+    if rights and not find(conversation.rights_markers, reading.text):
+        rights = False
+    if rights and (find(conversation.law_markers, reading.text) or not (reading.asks or reading.departments)):
+        return Outcome(delegate=said.intent, kind="rights")
+
+    # a definition asked ("what does intermittent mean?")
+    if find(conversation.definition_markers, reading.text):
+        named = []
+        for key, definition in content.definitions.items():
+            term = clean(definition.term.get()).split()[0]
+            where = reading.text.rfind(term)
+            if find([term], reading.text):
+                named.append((where, key, definition))
+        if named:
+            # "what's the difference between A and B": both; else the last one named
+            chosen = sorted(named) if "differen" in reading.text or " vs" in reading.text else [max(named)]
+            text_out = "\n".join(f"{d.term.get(render.language)}: {d.text.get(render.language)}" for _, _, d in chosen)
+            slots = {} if state.department else {"department": "leave_form"}
+            return Outcome([Reply(text_out)], slots, kind="definition:" + ",".join(k for _, k, _ in chosen))
+
+    # context: the route in the conversation, and the routes this message names
+    context_route = (_route_for(content, state.request, _state_values(state))
+                     if state.request and state.route else None)
+    message_requests = pick_requests(said, reading)
+    targets = [t for t in (state.route, state.department) if t]
+    for request in message_requests[:1]:
+        route = _route_for(content, request, _records_default(_new_request_values(state, said, reading), reading)
+                           if request == "records" else _new_request_values(state, said, reading))
+        if route:
+            targets += [route.route_id, route.department or ""]
+    for department in reading.departments:
+        targets.append(department)
+
+    # a fact given about the request in context ("she gets migraines twice a month"):
+    # a new route when it changes the answer, else the meaning of that fact
+    if state.request and context_route is not None and not message_requests and not reading.question:
+        new = {k: v for k, v in {**said.facts, **reading.facts}.items()
+               if k in FACT_FIELDS and v and state.facts.get(k) != v}
+        if new:
+            values = {**_state_values(state), **new}
+            changed_route = _route_for(content, state.request, values)
+            if changed_route is not None and changed_route.route_id != context_route.route_id:
+                outcome = answer_requests(content, render, [state.request], values)
+                outcome.kind = "more_facts"
+                return outcome
+            definition = content.definitions.get(f"{new.get('leave_type')}_leave")
+            if definition is not None:
+                return Outcome([Reply(f"{definition.term.get(render.language)}: {definition.text.get(render.language)}")],
+                               fact_slots(_facts(state.request, values)), kind="more_facts")
+
+    # 6. a question about the answer in context
+    new_request = bool(message_requests) and message_requests[0] != state.request
+    faq, score = nearest_faq(conversation, text, targets)
+    if new_request and score < FAQ_NEW_REQUEST:
+        faq, score = None, 0.0
+    if faq and score >= FAQ_SURE:
+        return _faq_outcome(content, conversation, render, faq, state, reading)
+
+    # 7. a direct question for a detail: about a department named, the answer in
+    # context, or records; a new request gets its whole answer instead (step 8)
+    ours = bool(reading.departments or context_route or state.department
+                or find(conversation.records_markers, reading.text))
+    if reading.asks and ours and (reading.question or reading.words <= 6 or reading.departments) and (
+            reading.departments or not new_request):
+        route = _detail_route(content, state, said, reading, message_requests, context_route)
+        if route is not None:
+            slots = {"department": route.department, "route": route.route_id, "pending_question": None,
+                     "question_repeated": False, **fact_slots(route.facts)}
+            return Outcome(detail(content, conversation, render, route, reading.asks), slots, kind="detail")
+
+    if faq and score >= FAQ_MAYBE and reading.question:
+        return _faq_outcome(content, conversation, render, faq, state, reading)
+
+    # 8. requests
+    if message_requests:
+        same = state.request in message_requests and state.pending
+        values = {**_state_values(state), **said.facts, **reading.facts} if same else \
+            _new_request_values(state, said, reading)
+        if message_requests[0] == "records":
+            values = _records_default(values, reading)
+        note = None
+        if find(conversation.representative_markers, reading.text):
+            note = fill(content, conversation, conversation.faq["proof_of_authority"].answer, render.language)
+        return answer_requests(content, render, message_requests, values, note)
+
+    # 9. a department named alone
+    if reading.departments and said.intent not in SMALL_TALK:
+        request, facts = REPRESENTATIVE[reading.departments[0]]
+        values = {**facts, **({"region": state.facts["region"]} if state.facts.get("region") else {}),
+                  **{k: v for k, v in reading.facts.items() if k == "region"}}
+        outcome = answer_requests(content, render, [request], values)
+        outcome.kind = "department"
+        return outcome
+
+    # a place given with a request in context: the same answer for that place
+    if reading.facts.get("region") and state.request and reading.facts["region"] != state.facts.get("region"):
+        values = {**_state_values(state), "region": reading.facts["region"]}
+        outcome = answer_requests(content, render, [state.request], values)
+        outcome.kind = "place"
+        return outcome
+
+    # 10. our question once more, with the ROI phone; then let it go
+    if state.pending and state.request and said.intent not in SMALL_TALK + RIGHTS_INTENTS:
+        if not state.repeated:
+            question = render.question(Question(state.pending, _facts(state.request, _state_values(state))))
+            again = render.fill(content.messages.followup["no_topic"]).split(". ")[-1]
+            return Outcome([Reply(f"{question.text} {again}", question.buttons)], {"question_repeated": True},
+                           kind="ask_again")
+        return Outcome(delegate=said.intent, slots={"pending_question": None, "question_repeated": False},
+                       kind="let_go")
+
+    # an unclear message about the answer in context: the nearest route question,
+    # else how to reach that department; never "I can't help"
+    unclear = said.intent in ("out_of_scope", "nlu_fallback", None) or (said.intent in RIGHTS_INTENTS and not rights)
+    if context_route is not None and unclear:
+        if faq and score >= FAQ_CONTEXT:
+            return _faq_outcome(content, conversation, render, faq, state, reading)
+        return Outcome([Reply(render.contacts_text(context_route))], kind="context_contacts")
+    if said.intent in RIGHTS_INTENTS and not rights:
+        return Outcome(delegate="nlu_fallback", kind="intent")
+    return Outcome(delegate=said.intent, kind="intent")
+
+
+def _detail_route(content: Content, state: State, said: Said, reading: Reading, requests: Sequence[str],
+                  context_route: Optional[Route]) -> Optional[Route]:
+    """The route whose detail is asked: a department named, a request named, the
+    route in context, or ROI's when nothing else says (records questions)."""
+    region = reading.facts.get("region") or state.facts.get("region")
+    place = {"region": region} if region else {}
+    if reading.departments:
+        department = reading.departments[0]
+        if context_route is not None and context_route.department == department and not reading.facts.get("region"):
+            return context_route
+        request, facts = REPRESENTATIVE[department]
+        return _route_for(content, request, {**facts, **place})
+    if requests:
+        values = _new_request_values(state, said, reading)
+        if requests[0] == "records":
+            values = _records_default(values, reading)
+        route = _route_for(content, requests[0], values)
+        if route is not None:
+            return route
+        if requests[0] == "imaging":
+            return _route_for(content, "imaging", {"imaging_kind": "xray", **place})
+    if context_route is not None:
+        changed = {k: v for k, v in reading.facts.items() if state.facts.get(k) != v}
+        if changed:  # "does it cost anything to send them to the doctor?": about that route
+            return _route_for(content, state.request or "records", {**_state_values(state), **changed}) or context_route
+        return context_route
+    if state.department in REPRESENTATIVE:
+        request, facts = REPRESENTATIVE[state.department]
+        return _route_for(content, request, {**facts, **place})
+    request, facts = REPRESENTATIVE["roi"]
+    return _route_for(content, request, {**facts, **place})
+
+
+def _faq_outcome(content: Content, conversation: ConversationContent, render: Renderer, key: str, state: State,
+                 reading: Reading) -> Outcome:
+    text = fill(content, conversation, conversation.faq[key].answer, render.language)
+    slots: Dict[str, Any] = {}
+    if not state.department:
+        targets = [t for t in conversation.faq[key].for_ if t in REPRESENTATIVE]
+        department = (reading.departments or targets or [None])[0]
+        if department:
+            slots["department"] = department
+    return Outcome([Reply(text)], slots, kind=f"faq:{key}")

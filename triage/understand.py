@@ -1,0 +1,194 @@
+"""Read a message with the words of content/conversation.yml and vocabulary.yml.
+
+Rasa's NLU gives an intent and entities; this gives what a clerk notices at a
+glance and what a classifier trained on our own phrasings tends to miss: a
+safety concern, a neighbour's task, the detail asked for (phone, fax, cost...),
+a department named, the requests named and the facts stated, a place, and a
+correction. Pure: no Rasa imports.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from triage.content import Content
+from triage.conversation_content import ConversationContent
+from triage.vocabulary import clean
+
+QUESTION_START = re.compile(
+    r"^(what|whats|what's|wut|wat|where|wheres|where's|when|who|whom|how|hows|is|are|am|can|could|do|does|did|will|"
+    r"would|should|may|which|any|if|pls|please)\b"
+)
+# "number 2", "the second one", "2", "option 3"
+ORDINALS = {"first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2, "third": 3, "3rd": 3, "three": 3,
+            "fourth": 4, "4th": 4, "four": 4, "last": -1}
+
+
+@lru_cache(maxsize=4096)
+def _pattern(phrase: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])")
+
+
+def find(phrases: Iterable[str], text: str) -> Optional[Tuple[int, int, str]]:
+    """(position, -length, phrase) of the earliest, then longest, phrase found as whole words."""
+    best = None
+    for phrase in phrases:
+        match = _pattern(phrase).search(text)
+        if match:
+            key = (match.start(), -len(phrase), phrase)
+            if best is None or key < best:
+                best = key
+    return best
+
+
+def longest(table: Dict[str, List[str]], text: str) -> Optional[str]:
+    """The key whose longest phrase is found in ``text`` (ties: table order)."""
+    best: Tuple[int, Optional[str]] = (0, None)
+    for key, phrases in table.items():
+        for phrase in phrases:
+            if len(phrase) > best[0] and _pattern(phrase).search(text):
+                best = (len(phrase), key)
+    return best[1]
+
+
+@dataclass(frozen=True)
+class Reading:
+    text: str
+    safety: Optional[str] = None
+    neighbour: Optional[str] = None
+    asks: Tuple[str, ...] = ()
+    departments: Tuple[str, ...] = ()
+    requests: Tuple[str, ...] = ()
+    positions: Dict[str, int] = field(default_factory=dict)  # where each request is first named
+    facts: Dict[str, str] = field(default_factory=dict)
+    correction: bool = False
+    question: bool = False
+    words: int = 0
+
+
+def _ordered(table: Dict[str, List[str]], text: str) -> List[Tuple[int, int, str]]:
+    """The keys of ``table`` whose phrases are in ``text``, in order of appearance."""
+    found = []
+    for key, phrases in table.items():
+        hit = find(phrases, text)
+        if hit:
+            found.append((hit[0], hit[1], key))
+    return sorted(found)
+
+
+def safety_kind(conversation: ConversationContent, text: str) -> Optional[str]:
+    """The first safety kind named; a past symptom in a records request does not count."""
+    for kind, spec in conversation.safety.items():
+        if not find(spec.phrases, text):
+            continue
+        if kind in ("emergency", "poison"):
+            past = find(conversation.past_markers, text)
+            present = find(conversation.present_markers, text)
+            if past and not present:
+                continue
+        return kind
+    return None
+
+
+def read(content: Content, conversation: ConversationContent, message: str) -> Reading:
+    text = clean((message or "").replace("#", " number "))
+    if not text:
+        return Reading(text="")
+    words = len(text.split())
+    asks = tuple(kind for kind, phrases in conversation.asks.items() if find(phrases, text))
+    departments = tuple(key for _, _, key in _ordered(conversation.departments_named, text))
+    found_requests = _ordered(conversation.requests, text)
+    generic = find(conversation.generic_form_phrases, text)
+    if generic and not any(key not in ("records",) for _, _, key in found_requests):
+        found_requests = sorted(found_requests + [(generic[0], generic[1], "clinician_form")])
+    requests = tuple(dict.fromkeys(key for _, _, key in found_requests))
+    positions = {}
+    for position, _, key in found_requests:
+        positions.setdefault(key, position)
+    facts: Dict[str, str] = {}
+    for slot, table in conversation.facts.items():
+        value = longest(table, text)
+        if value is None:
+            value = longest(content.vocabulary.get(slot, {}), text)
+        if value is not None and value != "any_record":
+            facts[slot] = value
+    region = place(content, conversation, text)
+    if region:
+        facts["region"] = region
+    neighbour = None
+    for kind, spec in conversation.neighbours.items():
+        if find(spec.phrases, text):
+            neighbour = kind
+            break
+    return Reading(
+        text=text,
+        safety=safety_kind(conversation, text),
+        neighbour=neighbour,
+        asks=asks,
+        departments=departments,
+        requests=requests,
+        positions=positions,
+        facts=facts,
+        correction=bool(find(conversation.corrections, text)) or text.startswith("no "),
+        question=message.strip().endswith("?") or bool(QUESTION_START.match(text)),
+        words=words,
+    )
+
+
+def place(content: Content, conversation: ConversationContent, text: str) -> Optional[str]:
+    """The region value (vocabulary.yml `region`) a place in the text belongs to."""
+    region_words = conversation.option_words.get("region", [])
+    table = dict(content.vocabulary.get("region", {}))
+    options = content.messages.questions["region"].options
+    for option, words in zip(options, region_words):
+        value = option.facts["region"]
+        table[value] = list(table.get(value, [])) + list(words)
+    # a place said not to be it ("never Portland", "moved from Salem") does not count
+    text = re.sub(r"\b(not|never|from|left|moved out of|used to live in)( in)? [a-z]+( [a-z]+)?", " ", text)
+    # a part of Washington wins over "Washington" ("KP Washington, east side")
+    specific = longest({k: v for k, v in table.items() if k != "washington"}, text)
+    if specific:
+        return specific
+    found = longest(table, text)
+    if found == "washington" and re.search(r"\b(dc|d\.c\.)\b", text):
+        return None
+    return found
+
+
+def option_index(text: str, count: int) -> Optional[int]:
+    """0-based option a reply like "2", "number 2", "the second one" picks."""
+    digits = re.fullmatch(r"(?:option |number |no\.? |#)?(\d)\.?", text)
+    if digits:
+        n = int(digits.group(1))
+        return n - 1 if 1 <= n <= count else None
+    for word, n in ORDINALS.items():
+        if re.fullmatch(rf"(?:the )?{word}(?: one| option)?", text):
+            index = count - 1 if n == -1 else n - 1
+            return index if 0 <= index < count else None
+    return None
+
+
+def option_facts(content: Content, conversation: ConversationContent, slot: str, message: str) -> Optional[Dict[str, str]]:
+    """The facts of the option a typed reply picks for our question ``slot``."""
+    question = content.messages.questions.get(slot)
+    if question is None:
+        return None
+    text = clean(message or "")
+    index = option_index(text, len(question.options))
+    if index is not None:
+        return dict(question.options[index].facts)
+    if slot == "region":
+        region = place(content, conversation, text)
+        if region and region != "washington":
+            return {"region": region}
+    for option in question.options:
+        label = clean(option.label.get())
+        if text == label:
+            return dict(option.facts)
+    table = {str(i): words for i, words in enumerate(conversation.option_words.get(slot, []))}
+    found = longest(table, text)
+    if found is not None:
+        return dict(question.options[int(found)].facts)
+    return None
