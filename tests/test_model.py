@@ -70,7 +70,24 @@ RESCUING_INTENTS = {"nlu_fallback", "inform", *TOPIC_FOR_INTENT}
 
 
 def gets_department(parsed: dict) -> bool:
-    """Would this message, first in a conversation, get a department? (mirrors the actions)"""
+    """Would this message, first in a conversation, get a department? The
+    conversation step decides (as action_converse runs it); what it leaves to an
+    intent's own handler is counted as that handler would set it."""
+    from triage.conversation_content import load_conversation
+    from triage.converse import Said, State, step
+    from triage.render import Renderer
+
+    content = load_content()
+    said = Said(parsed["text"], parsed["intent"]["name"], float(parsed["intent"].get("confidence") or 0.0),
+                facts_from_entities(content, parsed["entities"]))
+    outcome = step(content, load_conversation(), Renderer(content), State(), said)
+    if outcome.delegate is None:
+        return bool(outcome.slots.get("department"))
+    return _handler_gives_department({**parsed, "intent": {"name": outcome.delegate}})
+
+
+def _handler_gives_department(parsed: dict) -> bool:
+    """Would the handler of this intent set a department? (mirrors the actions)"""
     intent = parsed["intent"]["name"]
     if intent in REQUEST_INTENTS or intent in RIGHTS_INTENTS:
         return True

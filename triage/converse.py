@@ -48,6 +48,7 @@ REPRESENTATIVE = {
 }
 CONTACT_KINDS = {"phone": "phone", "email": "email", "fax": "fax", "mail": "mail"}
 NLU_SURE = 0.6  # an NLU request intent at or above this is trusted when words agree or are silent
+NLU_ALONE = 0.8  # an intent no word of ours backs needs this much
 NLU_CERTAIN = 0.85  # ... and at or above this, also over words that name another request
 FAQ_SURE = 0.55  # nearest route question: answered before a detail question
 FAQ_MAYBE = 0.38  # answered when nothing more specific applies
@@ -264,16 +265,18 @@ def pick_requests(said: Said, reading: Reading) -> List[str]:
         apart = any(joint in between for joint in JOINTS)
         words = words if apart else specific
     if nlu and said.confidence >= NLU_SURE:
-        if nlu in words or not words:
-            ordered = words if nlu in words else [nlu]
+        if nlu in words:
+            ordered = words
+        elif not words:
+            if said.confidence < NLU_ALONE:
+                return []  # no word of ours backs it: not sure enough to name a department
+            ordered = [nlu]
         elif said.confidence >= NLU_CERTAIN:
             ordered = [nlu] + words
         else:
             ordered = words  # the words name another request: an unsure intent adds none
     elif words:
         ordered = words
-    elif nlu and said.confidence >= 0.3:
-        ordered = [nlu]
     else:
         return []
     ordered = list(dict.fromkeys(ordered))
@@ -451,6 +454,9 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
         return Outcome([Reply(render.contacts_text(context_route))], kind="context_contacts")
     if said.intent in RIGHTS_INTENTS and not rights:
         return Outcome(delegate="nlu_fallback", kind="intent")
+    if said.intent in REQUEST_INTENTS and not message_requests:
+        # a request intent that no word of ours backs, and NLU not sure: no guessed department
+        return Outcome(delegate="nlu_fallback", kind="unsure")
     return Outcome(delegate=said.intent, kind="intent")
 
 
