@@ -174,7 +174,7 @@ def test_a_definition_is_explained():
 @pytest.mark.parametrize("first, question, expected", [
     ("my lawyer needs my records", "is a phone picture of the signed form ok?", "photo or scan"),
     ("my lawyer needs my records", "can she e-sign it?", "in ink"),
-    ("fmla papers for my surgery", "will my manager get a copy?", "Only if you ask"),
+    ("fmla papers for my surgery", "will my manager get a copy?", "third party"),
     ("fmla papers for my surgery", "can i print it from my phone", "web browser"),
     ("jury duty form for my doctor", "do I have to be seen first?", "may need a visit"),
     ("I want a full copy of my record", "could I fax it?", "not fax"),

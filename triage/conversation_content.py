@@ -56,6 +56,7 @@ class ConversationContent(Strict):
     present_markers: List[str]
     neighbours: Dict[str, Phrased]
     asks: Dict[str, List[str]]
+    not_asks: List[str]
     departments_named: Dict[str, List[str]]
     requests: Dict[str, List[str]]
     facts: Dict[str, Dict[str, List[str]]]

@@ -52,7 +52,7 @@ NLU_ALONE = 0.8  # an intent no word of ours backs needs this much
 NLU_CERTAIN = 0.85  # ... and at or above this, also over words that name another request
 FAQ_SURE = 0.55  # nearest route question: answered before a detail question
 FAQ_MAYBE = 0.38  # answered when nothing more specific applies
-FAQ_NEW_REQUEST = 0.7  # a message that starts another request gets that request's answer
+FAQ_NEW_REQUEST = 0.6  # a message that starts another request gets that request's answer
 FAQ_CONTEXT = 0.25  # an unclear message with a route in context: its nearest question
 
 
@@ -447,7 +447,8 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
 
     # an unclear message about the answer in context: the nearest route question,
     # else how to reach that department; never "I can't help"
-    unclear = said.intent in ("out_of_scope", "nlu_fallback", None) or (said.intent in RIGHTS_INTENTS and not rights)
+    unclear = (said.intent not in REQUEST_INTENTS and said.intent not in SMALL_TALK + ("ask_for_human",)
+               and not (said.intent in RIGHTS_INTENTS and rights))
     if context_route is not None and unclear:
         if faq and score >= FAQ_CONTEXT:
             return _faq_outcome(content, conversation, render, faq, state, reading)

@@ -97,7 +97,10 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
     if not text:
         return Reading(text="")
     words = len(text.split())
-    asks = tuple(kind for kind, phrases in conversation.asks.items() if find(phrases, text))
+    asking = text
+    for phrase in conversation.not_asks:
+        asking = _pattern(phrase).sub(" ", asking)
+    asks = tuple(kind for kind, phrases in conversation.asks.items() if find(phrases, asking))
     departments = tuple(key for _, _, key in _ordered(conversation.departments_named, text))
     found_requests = _ordered(conversation.requests, text)
     generic = find(conversation.generic_form_phrases, text)
