@@ -50,7 +50,7 @@ setup: $(BIN)/.installed .env $(SPACY)
 train: setup $(MODEL)
 
 run: train
-	$(BIN)/python scripts/serve.py
+	$(BIN)/python -m servers.serve
 
 shell: train
 	$(LOADENV) mkdir -p var; \
@@ -69,7 +69,7 @@ clean:
 # Printable guided script for call-center agents: build/script/guided-script.{html,md}
 .PHONY: script browser
 script: setup
-	$(BIN)/python scripts/guided_script.py
+	$(BIN)/python -m scripts.guided_script
 
 # Debian's chromium for the browser tests (tests/web install it too when it is missing).
 browser:
@@ -86,6 +86,6 @@ bench: setup
 retention: setup
 	$(BIN)/python -m scripts.retention
 
-# PostgreSQL, Redis, 2 Rasa + 2 action servers behind nginx on loopback (scripts/cluster.py).
+# PostgreSQL, Redis, 2 Rasa + 2 action servers behind nginx on loopback (servers/cluster.py).
 cluster: train
-	$(BIN)/python -m scripts.cluster
+	$(BIN)/python -m servers.cluster

@@ -19,11 +19,9 @@ from pathlib import Path
 import yaml
 from locust import HttpUser, between, task
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from channels.guard import unavailable_text
 
-from channels.guard import unavailable_text  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def conversations():

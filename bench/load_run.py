@@ -4,8 +4,8 @@
     python -m bench.load_run --users 50 --minutes 10 # the full run (about 25 minutes with start-up)
     python -m bench.load_run --setup single          # or --setup cluster
 
-Starts the servers itself on free loopback ports (single: scripts/serve.py with a
-temporary .env and SQLite; cluster: scripts/cluster.py), runs Locust headless
+Starts the servers itself on free loopback ports (single: servers/serve.py with a
+temporary .env and SQLite; cluster: servers/cluster.py), runs Locust headless
 (bench/load_locustfile.py), samples the memory of every server process each
 second, and appends the figures to bench/results/load.md (and .json).
 """
@@ -27,11 +27,9 @@ from typing import Dict
 
 import psutil
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from servers.local_services import free_port
 
-from scripts.local_services import free_port  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 RESULTS = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
@@ -63,7 +61,9 @@ def run_locust(host: str, users: int, seconds: int, folder: Path) -> Dict[str, f
     subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "load_locustfile.py"), "--headless",
                     "-u", str(users), "-r", str(max(1, users // 10)), "-t", f"{seconds}s", "--host", host,
                     "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
-                   cwd=ROOT, check=False, timeout=seconds + 300, stdout=subprocess.DEVNULL)
+                   # locust loads the scenario by path: the repository goes on its import path this way
+                   cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, check=False, timeout=seconds + 300,
+                   stdout=subprocess.DEVNULL)
     with open(f"{prefix}_stats.csv") as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
     row = rows["turn"]
@@ -86,7 +86,7 @@ def single(users: int, seconds: int, folder: Path) -> Dict:
                         f"TRACKER_DB={folder / 'tracker.db'}\nLOG_LEVEL=WARNING\n")
     log = open(folder / "serve.log", "w")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RASA_PORT", "ACTION_", "TRACKER_"))}
-    proc = subprocess.Popen([sys.executable, "scripts/serve.py", "--env-file", str(env_file)], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "servers.serve", "--env-file", str(env_file)], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 300
@@ -113,7 +113,7 @@ def single(users: int, seconds: int, folder: Path) -> Dict:
 
 
 def cluster(users: int, seconds: int, folder: Path) -> Dict:
-    from scripts.cluster import Cluster
+    from servers.cluster import Cluster
 
     with Cluster({"RASA_AUTH_TOKEN": "load-token"}) as running:
         names = ["actions-1", "actions-2", "nginx", "rasa-1", "rasa-2"]

@@ -136,7 +136,7 @@ def write_report(results: dict, path: Path, chart_name: str) -> None:
           "fallback threshold (greet, goodbye, thank, affirm, deny and out_of_scope do no harm). Lower is better.")
     three("CLINC150 everyday messages that would get a department", lambda r: r["department"]["rate"]
           if r.get("department") else None,
-          "What `tests/test_model.py` limits to 5% (there on every 5th message): a request intent, or a "
+          "What `tests/model/test_model.py` limits to 5% (there on every 5th message): a request intent, or a "
           "fallback, inform or follow-up question whose entities name a request, as the actions answer it. "
           "The baseline has no entities, so only its request intents count. Lower is better.")
     lines += ["### Test stories played through the server", "",

@@ -11,7 +11,7 @@ the CLINC150 messages held out by scripts/make_oos_nlu.py), it
    a cold training cache, timing each and measuring the model file;
 2. trains the TF-IDF + logistic regression baseline (bench/baseline.py);
 3. starts an action server and, one at a time, a Rasa server for each model
-   (as scripts/serve.py does: REST channel, HTTP API, SQLite tracker store),
+   (as servers/serve.py does: REST channel, HTTP API, SQLite tracker store),
    measures start-up time and resident memory, gets the NLU result of every
    evaluation message from /model/parse, plays the test stories through the
    REST webhook, then runs whole conversations at each concurrency level;
@@ -182,7 +182,7 @@ def _content():
 
 
 def gets_department(intent: str, entities: List[dict]) -> bool:
-    """Would this message, first in a conversation, get a department? (as tests/test_model.py counts it)"""
+    """Would this message, first in a conversation, get a department? (as tests/model/test_model.py counts it)"""
     from actions.action_answer_followup import TOPIC_FOR_INTENT
     from triage.engine import REQUEST_INTENTS, Facts, request_from_entities
     from triage.vocabulary import facts_from_entities

@@ -25,7 +25,7 @@ import unicodedata
 from typing import Any, Awaitable, Callable
 
 from privacy.masking import mask
-from privacy.turn import start_turn, store_failed
+from storage.turn import start_turn, store_failed
 
 logger = logging.getLogger(__name__)
 

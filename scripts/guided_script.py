@@ -9,11 +9,10 @@ import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from triage.content import load_agent_wording, load_content
+from triage.guided_script import build_script, to_html, to_markdown
 
-from triage.content import load_agent_wording, load_content  # noqa: E402
-from triage.guided_script import build_script, to_html, to_markdown  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:

@@ -16,11 +16,9 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from privacy.retention import database_url, delete_older_than
 
-from privacy.retention import database_url, delete_older_than  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv=None) -> int:

@@ -1,4 +1,4 @@
-"""The action server (rasa_sdk 3.6.2) with a token check: ``python -m scripts.action_server``.
+"""The action server (rasa_sdk 3.6.2) with a token check: ``python -m servers.action_server``.
 
 rasa_sdk 3.6.2 has no authentication of its own (its only extension point is a
 pluggy plugin installed as a package). Rasa 3.6 sends the ``token`` of
@@ -21,11 +21,9 @@ from pathlib import Path
 from typing import Optional
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 OPEN_PATHS = {"/health"}
-logger = logging.getLogger("scripts.action_server")
+logger = logging.getLogger("servers.action_server")
 
 
 def token_ok(given: Optional[str], expected: str) -> bool:

@@ -1,10 +1,10 @@
 """`make cluster`: PostgreSQL, Redis, 2 action servers and 2 Rasa servers behind nginx, on loopback.
 
-    python -m scripts.cluster [--env-file .env] [--port 8080] [--replicas 2]
+    python -m servers.cluster [--env-file .env] [--port 8080] [--replicas 2]
 
 Everything comes from Debian packages (postgresql, redis-server, nginx) and this
 repository; nothing listens outside 127.0.0.1. PostgreSQL and Redis run in a
-temporary folder (scripts/local_services.py) and are deleted on Ctrl-C: this is
+temporary folder (servers/local_services.py) and are deleted on Ctrl-C: this is
 the replica setup to try and test on one machine. For real hosts use
 deploy/docker-compose.yml or deploy/k8s/ (README "Storage and replicas").
 
@@ -27,13 +27,11 @@ import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from servers import local_services
+from servers.local_services import free_port, wait_port
+from servers.serve import wait_until_up
 
-from scripts import local_services  # noqa: E402
-from scripts.serve import wait_until_up  # noqa: E402
-from scripts.local_services import free_port, wait_port  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "current.tar.gz"
@@ -133,7 +131,7 @@ class Cluster:
         }
         self.env = env
         for i, port in enumerate(self.action_ports):
-            proc = self._start(f"actions-{i + 1}", [sys.executable, "-m", "scripts.action_server", "--port", str(port)],
+            proc = self._start(f"actions-{i + 1}", [sys.executable, "-m", "servers.action_server", "--port", str(port)],
                                env)
             wait_port(port, proc, self.log(f"actions-{i + 1}"), timeout=180)
         conf = self.folder / "nginx.conf"
@@ -147,7 +145,7 @@ class Cluster:
         # one Rasa server at a time: the first creates the tables, and the machine has few cores
         for i, port in enumerate(self.rasa_ports):
             proc = self._start(f"rasa-{i + 1}", [
-                str(BIN / "python"), "-m", "scripts.rasa_server", "run", "--model", str(self.model), "--port", str(port),
+                str(BIN / "python"), "-m", "servers.rasa_server", "run", "--model", str(self.model), "--port", str(port),
                 "--interface", "127.0.0.1", "--enable-api", "--auth-token", self.token,
                 "--credentials", "credentials.yml", "--endpoints", "deploy/endpoints.postgres-redis.yml",
                 "--quiet",

@@ -1,6 +1,6 @@
 """Rasa's own command line, with one speed fix for the custom-action path.
 
-    python -m scripts.rasa_server run --model models/current.tar.gz ...   # same arguments as `rasa`
+    python -m servers.rasa_server run --model models/current.tar.gz ...   # same arguments as `rasa`
 
 Rasa 3.6 checks every action server reply against a JSON schema with
 `jsonschema.validate`, which first re-checks the *schema itself* against the
@@ -18,7 +18,7 @@ checked again. The reply schema is a conjunction (the reply's other fields, and
 each event on its own), so a reply whose parts are all valid is valid; anything
 else goes through the full check, which raises Rasa's own error.
 
-scripts/serve.py, scripts/cluster.py, bench/servers.py and the deploy files
+servers/serve.py, servers/cluster.py, bench/servers.py and the deploy files
 start Rasa through this module, so every config measured by `make bench` gets it.
 """
 from __future__ import annotations

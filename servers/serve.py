@@ -67,8 +67,6 @@ def stop(procs: List[subprocess.Popen]) -> None:
 
 def sms_warnings(env: Dict[str, str]) -> List[str]:
     """Problems with the SMS channel's settings (channels/sms_config.py), e.g. the signature check off."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
     from channels.sms_config import SmsSettings
 
     return SmsSettings.from_env(env).problems()
@@ -166,9 +164,9 @@ def main() -> int:
     quiet = ["--quiet"] if log_level in {"WARNING", "ERROR"} else []
 
     commands = [
-        [str(BIN / "python"), "-m", "scripts.action_server", "--actions", "actions", "--port", action_port] + quiet,
+        [str(BIN / "python"), "-m", "servers.action_server", "--actions", "actions", "--port", action_port] + quiet,
         [
-            str(BIN / "python"), "-m", "scripts.rasa_server", "run",
+            str(BIN / "python"), "-m", "servers.rasa_server", "run",
             "--model", str(args.model),
             "--port", rasa_port,
             "--enable-api",

@@ -1,6 +1,6 @@
 """The SQL tracker store (SQLite or PostgreSQL), with two additions. Thin Rasa glue.
 
-Configured in the endpoints file as ``type: privacy.tracker_store.MaskingSQLTrackerStore``
+Configured in the endpoints file as ``type: storage.tracker_store.MaskingSQLTrackerStore``
 with the same settings as Rasa's ``type: SQL`` store.
 
 1. Defence in depth for privacy: every user message is masked
@@ -20,7 +20,7 @@ from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from privacy.masking import mask
-from privacy.turn import mark_store_failed
+from storage.turn import mark_store_failed
 
 
 def mask_user_events(tracker: DialogueStateTracker) -> None:

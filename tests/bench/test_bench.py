@@ -22,7 +22,7 @@ from bench.load import actions_per_turn
 from bench.run import default_config, gets_department, rasa_default_config_path, smoke, story_scenarios
 from scripts.make_oos_nlu import eval_messages
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 # --- the figures ---------------------------------------------------------------------
@@ -182,7 +182,7 @@ def test_smoke_accuracy_figures_are_sane(smoke_run):
     # Without entities, the baseline can only triage by a request intent, a subset of the in-scope intents.
     assert results["baseline"]["department"]["wrong"] <= results["baseline"]["false_triage"]["wrong"]
     # Ours classifies intents with logistic regression, which has no epochs: even
-    # the smoke run must reach the threshold tests/test_model.py holds it to.
+    # the smoke run must reach the threshold tests/model/test_model.py holds it to.
     assert results["ours"]["intent"]["macro_f1"] >= 0.90
     assert results["baseline"]["intent"]["macro_f1"] >= 0.80
     assert results["baseline"]["entities"] is None and "| n/a |" in smoke_run["report"]

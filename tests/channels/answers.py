@@ -12,7 +12,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 import yaml
 
 from actions.common import INTENT_FOR_REQUEST
-from tests.test_engine import ROUTES
+from tests.triage.test_engine import ROUTES
 from triage.content import load_content
 from triage.engine import Facts, Question, Route, infer_requests, triage
 from triage.render import FOLLOWUP_TOPICS, Renderer, Reply, to_dispatch

@@ -1,4 +1,4 @@
-"""SMS end to end: both servers started the way `make run` does (scripts/serve.py,
+"""SMS end to end: both servers started the way `make run` does (servers/serve.py,
 credentials.yml), texts signed by twilio's own RequestValidator, answers read as
 TwiML, decisions read from the tracker API.
 
@@ -23,7 +23,7 @@ from twilio.request_validator import RequestValidator
 
 from channels.sms_config import conversation_id
 from channels.sms_text import HARD_LIMIT, MAX_MESSAGES, is_gsm7
-from tests.serving import serving
+from tests.servers.serving import serving
 from triage.content import load_content
 
 ROOT = Path(__file__).resolve().parents[2]

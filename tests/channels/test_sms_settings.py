@@ -1,4 +1,4 @@
-"""SMS settings from .env and the loud warning `make run` (scripts/serve.py) prints."""
+"""SMS settings from .env and the loud warning `make run` (servers/serve.py) prints."""
 from __future__ import annotations
 
 import os
@@ -8,8 +8,8 @@ from pathlib import Path
 
 from channels.sms_config import MIN_KEY_LENGTH, SmsSettings
 from dotenv import dotenv_values
-from scripts.serve import sms_warnings, warn_loudly
-from scripts.local_services import free_port
+from servers.serve import sms_warnings, warn_loudly
+from servers.local_services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = {
@@ -55,7 +55,7 @@ def test_make_run_warns_when_the_signature_check_is_off(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SMS_", "TWILIO_"))}
     # --startup-timeout 0: serve.py prints its warnings, starts, gives up at once and stops both servers
     result = subprocess.run(
-        [sys.executable, "scripts/serve.py", "--env-file", str(env_file), "--startup-timeout", "0"],
+        [sys.executable, "-m", "servers.serve", "--env-file", str(env_file), "--startup-timeout", "0"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 1

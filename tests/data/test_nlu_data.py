@@ -1,16 +1,13 @@
 """The NLU data itself: the held-out test set stays held out, and enough of it."""
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from pathlib import Path
 
-os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+from rasa.shared.nlu.training_data.loading import load_data
 
-from rasa.shared.nlu.training_data.loading import load_data  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def norm(text: str) -> str:

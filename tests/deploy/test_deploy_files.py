@@ -10,7 +10,7 @@ import subprocess
 import pytest
 import yaml
 
-from tests.prod.live import ROOT
+from tests.servers.live import ROOT
 
 DEPLOY = ROOT / "deploy"
 
@@ -29,7 +29,7 @@ def test_compose_has_the_replica_setup_and_its_files_exist():
         assert (ROOT / endpoints).exists() and "redis" in (ROOT / endpoints).read_text()
         assert "--auth-token" in command
     for name in ("actions-1", "actions-2"):
-        assert "scripts.action_server" in services[name]["command"]
+        assert "servers.action_server" in services[name]["command"]
     published = [s for s in services.values() if s.get("ports")]
     assert published == [services["nginx"]]  # only the balancer is reachable from outside
 

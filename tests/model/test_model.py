@@ -23,7 +23,7 @@ from triage.engine import REQUEST_INTENTS, Facts, request_from_entities
 from triage.rights import RIGHTS_INTENTS
 from triage.vocabulary import facts_from_entities
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "current.tar.gz"
 RESULTS = ROOT / "results"
 RASA = str(Path(sys.executable).parent / "rasa")

@@ -8,7 +8,7 @@ import spacy
 
 from nlu_pipeline.build import build
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from privacy.retention import database_url, delete_older_than
-from privacy.tracker_store import MaskingSQLTrackerStore
+from storage.tracker_store import MaskingSQLTrackerStore
 from scripts import retention
 
 DAY = 86400

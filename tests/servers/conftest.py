@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.prod.live import MODEL, Stack
+from tests.servers.live import MODEL, Stack
 
 needs_model = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`, which trains it")
 

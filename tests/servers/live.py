@@ -1,7 +1,7 @@
 """Real servers for the production tests: a Rasa server, an action server and a
 fault-injecting HTTP proxy between them (down / slow / pass), on free ports.
 
-The Rasa server is started with the same command line as scripts/serve.py.
+The Rasa server is started with the same command line as servers/serve.py.
 """
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from scripts.local_services import free_port  # noqa: F401 (the tests import it from here too)
-from scripts.serve import wait_until_up
+from servers.local_services import free_port  # noqa: F401 (the tests import it from here too)
+from servers.serve import wait_until_up
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "current.tar.gz"
@@ -137,13 +137,13 @@ class Stack:
                                 start_new_session=True)
 
     def start_actions(self) -> None:
-        self.actions = self._start("actions", [sys.executable, "-m", "scripts.action_server",
+        self.actions = self._start("actions", [sys.executable, "-m", "servers.action_server",
                                                "--port", str(self.action_port)])
         wait_until_up(f"http://127.0.0.1:{self.action_port}/health", [self.actions], 240, self.tmp / "actions.log")
 
     def start_rasa(self) -> None:
         self.rasa = self._start("rasa", [
-            str(BIN / "python"), "-m", "scripts.rasa_server", "run", "--model", str(MODEL), "--port", str(self.rasa_port),
+            str(BIN / "python"), "-m", "servers.rasa_server", "run", "--model", str(MODEL), "--port", str(self.rasa_port),
             "--enable-api", "--auth-token", self.token, "--credentials", "credentials.yml",
             "--endpoints", str(self.endpoints), *self.rasa_args,
         ])

@@ -1,4 +1,4 @@
-"""Start the assistant the way `make run` does (scripts/serve.py), on free ports
+"""Start the assistant the way `make run` does (servers/serve.py), on free ports
 with a temporary .env, for tests that talk to real servers."""
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from typing import Dict, Iterator
 
 import pytest
 
-from scripts.local_services import free_port
+from servers.local_services import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @contextlib.contextmanager
@@ -33,7 +33,7 @@ def serving(tmp: Path, settings: Dict[str, object], timeout: float = 240) -> Ite
     log_path = tmp / "serve.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "scripts/serve.py", "--env-file", str(env_file)],
+            [sys.executable, "-m", "servers.serve", "--env-file", str(env_file)],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         deadline = time.monotonic() + timeout

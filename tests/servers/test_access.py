@@ -10,10 +10,10 @@ import urllib.request
 
 import pytest
 
-from scripts import serve
-from scripts.local_services import free_port
-from scripts.serve import wait_until_up
-from tests.prod.live import ROOT, stop
+from servers import serve
+from servers.local_services import free_port
+from servers.serve import wait_until_up
+from tests.servers.live import ROOT, stop
 
 PRODUCTION = {"ENV": "production", "RASA_AUTH_TOKEN": "x" * 40, "ACTION_SERVER_TOKEN": "y" * 40}
 
@@ -37,7 +37,7 @@ def test_serve_refuses_to_start_in_production_with_the_example_token(tmp_path):
     env_file.write_text(ROOT.joinpath(".env.example").read_text().replace("ENV=development", "ENV=production"))
     # the shell's own settings would win over the file (as in serve.py): leave them out
     env = {k: v for k, v in __import__("os").environ.items() if k not in ("ENV", "RASA_AUTH_TOKEN", "ACTION_SERVER_TOKEN")}
-    done = subprocess.run([sys.executable, "scripts/serve.py", "--env-file", str(env_file)], cwd=ROOT, env=env,
+    done = subprocess.run([sys.executable, "-m", "servers.serve", "--env-file", str(env_file)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "RASA_AUTH_TOKEN" in done.stderr and "ACTION_SERVER_TOKEN" in done.stderr
@@ -81,7 +81,7 @@ def action_server(tmp_path_factory):
     log = tmp_path_factory.mktemp("actions") / "actions.log"
     env = {**__import__("os").environ, "ACTION_SERVER_TOKEN": "the-right-token", "PYTHONPATH": str(ROOT)}
     with open(log, "w") as handle:
-        proc = subprocess.Popen([sys.executable, "-m", "scripts.action_server", "--port", str(port)], cwd=ROOT,
+        proc = subprocess.Popen([sys.executable, "-m", "servers.action_server", "--port", str(port)], cwd=ROOT,
                                 env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         wait_until_up(f"http://127.0.0.1:{port}/health", [proc], 240, log)
@@ -127,6 +127,6 @@ def test_action_server_allows_no_browser_origin(action_server):
 
 def test_action_server_will_not_start_without_a_token():
     env = {k: v for k, v in __import__("os").environ.items() if k != "ACTION_SERVER_TOKEN"}
-    done = subprocess.run([sys.executable, "-m", "scripts.action_server", "--port", str(free_port())], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "servers.action_server", "--port", str(free_port())], cwd=ROOT,
                           env={**env, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "ACTION_SERVER_TOKEN" in done.stderr

@@ -13,7 +13,7 @@ import sqlite3
 import pytest
 
 from channels.guard import service_text
-from tests.prod.live import text
+from tests.servers.live import text
 
 REST = "/webhooks/rest/webhook"
 SMS = "/webhooks/sms/webhook"

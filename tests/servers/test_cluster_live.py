@@ -1,5 +1,5 @@
 """Replicas: 2 Rasa + 2 action servers, PostgreSQL, Redis and nginx on loopback
-(scripts/cluster.py, what `make cluster` starts).
+(servers/cluster.py, what `make cluster` starts).
 
 Many conversations run at once; each sends its turns alternately to the two Rasa
 servers (and some through nginx). Afterwards every conversation holds exactly
@@ -16,9 +16,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from channels.guard import unavailable_text
-from scripts import local_services
-from scripts.cluster import Cluster
-from tests.prod.live import MODEL
+from servers import local_services
+from servers.cluster import Cluster
+from tests.servers.live import MODEL
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`, which trains it")
 TOKEN = "cluster-test-token"

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving import serving
+from tests.servers.serving import serving
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "current.tar.gz"
 TOKEN = "e2e-test-token"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 from channels.guard import unavailable_text
-from tests.prod.live import stop, text
+from tests.servers.live import stop, text
 from triage.content import load_content
 
 LIMIT = 3.0

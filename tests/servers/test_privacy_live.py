@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from tests.prod.live import text
+from tests.servers.live import text
 
 SENDER = "prod-privacy"
 TURNS = [

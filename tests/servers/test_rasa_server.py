@@ -1,12 +1,14 @@
-"""scripts.rasa_server: the compiled action-reply check accepts and refuses exactly what Rasa's own does."""
+"""servers.rasa_server: the compiled action-reply check accepts and refuses exactly what Rasa's own does."""
 import copy
 import json
 
 import jsonschema
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-from scripts import rasa_server
+from servers import rasa_server
 
 ORIGINAL = RemoteAction._validate_action_result
 
@@ -61,9 +63,6 @@ def test_schema_is_compiled_once(patched):
 
 
 # --- the remembered-events fast path --------------------------------------------------
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 EVENT_NAMES = ["slot", "user", "bot", "action", "followup", "reset_slots", "restart", "active_loop",
                "session_started", "action_execution_rejected", "pause", "resume", "undo", "rewind", "nope", ""]

@@ -1,4 +1,4 @@
-"""Storage chosen by .env alone, through `make run`'s scripts/serve.py: SQLite (default)
+"""Storage chosen by .env alone, through `make run`'s servers/serve.py: SQLite (default)
 or PostgreSQL + Redis (Debian packages, started here on loopback). The Rasa server
 is killed with SIGKILL mid-conversation; after a restart the conversation goes on.
 """
@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from channels.guard import unavailable_text
-from scripts import local_services
-from tests.prod.live import MODEL, ROOT, free_port, text
+from servers import local_services
+from tests.servers.live import MODEL, ROOT, free_port, text
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`, which trains it")
 TOKEN = "storage-test-token"
@@ -34,7 +34,7 @@ def children(pid: int):
 
 
 class Serve:
-    """scripts/serve.py (what `make run` starts) with a given .env."""
+    """servers/serve.py (what `make run` starts) with a given .env."""
 
     def __init__(self, tmp: Path, settings: dict) -> None:
         self.tmp = tmp
@@ -51,7 +51,7 @@ class Serve:
                                                                          "REDIS_", "LOCK_"))}
         env["RASA_TELEMETRY_ENABLED"] = "false"
         handle = open(log, "a")
-        self.proc = subprocess.Popen([sys.executable, "scripts/serve.py", "--env-file", str(self.env_file)], cwd=ROOT,
+        self.proc = subprocess.Popen([sys.executable, "-m", "servers.serve", "--env-file", str(self.env_file)], cwd=ROOT,
                                      env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:

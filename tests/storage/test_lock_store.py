@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from scripts import local_services
+from servers import local_services
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from triage.content import DEPARTMENTS, iter_texts, load_content, parse, read_raw
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ROUTING = (ROOT.parent / "shared" / "facts" / "ROUTING.md")
 
 

@@ -13,7 +13,7 @@ from triage.content import load_agent_wording, load_content
 from triage.engine import REQUESTS, Facts, Route, triage
 from triage.guided_script import build_script, to_html, to_markdown
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +107,7 @@ def test_html_is_escaped_and_standalone(script):
 
 
 def test_make_script_writes_both_files(tmp_path):
-    result = subprocess.run([sys.executable, "scripts/guided_script.py", "--out", str(tmp_path)],
+    result = subprocess.run([sys.executable, "-m", "scripts.guided_script", "--out", str(tmp_path)],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "guided-script.html").read_text().startswith("<!doctype html>")

@@ -8,7 +8,7 @@ import pytest
 from triage.content import load_content
 from triage.engine import Facts, Question, triage
 from triage.render import FOLLOWUP_TOPICS, Renderer
-from tests.test_engine import ROUTES
+from tests.triage.test_engine import ROUTES
 
 CONTENT = load_content()
 R = Renderer(CONTENT)

@@ -12,7 +12,7 @@ from triage.rights import TOPIC_FOR_INTENT, answer, detect_jurisdiction, differs
 
 C = load_content()
 R = RightsRenderer(C)
-ROUTING = (Path(__file__).resolve().parents[2] / "shared" / "facts" / "ROUTING.md").read_text(encoding="utf-8")
+ROUTING = (Path(__file__).resolve().parents[3] / "shared" / "facts" / "ROUTING.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize(

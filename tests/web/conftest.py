@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving import serving
+from tests.servers.serving import serving
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 MODEL = ROOT / "models" / "current.tar.gz"
