@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import List
 
-from triage.content import AgentWording, Content
+from triage.content_schema import AgentWording, Content
 from triage.engine import Question, Route
 from triage.render import Reply, Renderer
 

@@ -15,7 +15,7 @@ from typing import List, Optional, Tuple
 
 import holidays
 
-from triage.content import Content, DeadlineRule, Text
+from triage.content_schema import Content, DeadlineRule, Text
 
 FEDERAL = "federal"
 

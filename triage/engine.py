@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple, Union
 
-from triage.content import Content, RouteSpec, Text
+from triage.content_schema import Content, RouteSpec, Text
 
 # Request types (set from the intent) and the intent that names each.
 REQUEST_INTENTS = {

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import List, Optional, Tuple
 
-from triage.content import Content
+from triage.content_schema import Content
 
 MAX_PAGES = 1_000_000
 

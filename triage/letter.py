@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import List, Optional, Union
 
-from triage.content import Content
+from triage.content_schema import Content
 from triage.rights import laws_cited
 
 Part = Union[str, dict]

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from triage.content import PLACEHOLDER, Content, Option, Text
+from triage.content_schema import PLACEHOLDER, Content, Option, Text
 from triage.engine import Question, Route
 
 FOLLOWUP_TOPICS = ("contact", "hours", "cost", "time", "include")

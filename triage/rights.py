@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, List, Optional
 
-from triage.content import Content, RightsTopic, Text
+from triage.content_schema import Content, RightsTopic, Text
 from triage.vocabulary import clean, longest_phrase, normalize
 
 FEDERAL = "federal"

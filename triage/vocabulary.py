@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from triage.content import Content
+from triage.content_schema import Content
 
 # Values that say only "something of this kind"; a more specific one found later wins.
 GENERIC = {"record_kind": "any_record"}

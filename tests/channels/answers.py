@@ -99,7 +99,7 @@ def rights_answers() -> Iterator[Tuple[str, List[Dict]]]:
     the overdue path and the letter, as the rights actions send them."""
     import datetime as dt
 
-    from triage.content import JURISDICTIONS
+    from triage.content_schema import JURISDICTIONS
     from triage.deadlines import due_dates
     from triage.fees import estimate
     from triage.letter import build_letter

@@ -84,7 +84,7 @@ def test_fact_value_names_must_be_vocabulary_values(content):
 def test_agent_texts_are_short_and_plain():
     import re
 
-    from triage.content import iter_texts
+    from triage.content_schema import iter_texts
 
     for where, text in iter_texts({"agent": load_agent_wording()}):
         assert len(text) <= 320, where

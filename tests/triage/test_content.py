@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from triage.content import DEPARTMENTS, iter_texts, load_content, parse, read_raw
+from triage.content import load_content, parse, read_raw
+from triage.content_schema import DEPARTMENTS, iter_texts
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUTING = (ROOT.parent / "shared" / "facts" / "ROUTING.md")
@@ -157,7 +158,8 @@ def test_vocabulary_covers_every_engine_value():
 
 
 def test_placeholder_errors_name_each_unknown_placeholder_once():
-    from triage.content import Text, load_content, placeholder_errors
+    from triage.content import load_content
+    from triage.content_schema import Text, placeholder_errors
 
     values = dict(load_content())
     contact = next(iter(values["contacts"]))

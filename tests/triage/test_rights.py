@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from triage.content import JURISDICTIONS, load_content
+from triage.content import load_content
+from triage.content_schema import JURISDICTIONS
 from triage.letter import BLANK, build_letter
 from triage.render_rights import RightsRenderer
 from triage.rights import TOPIC_FOR_INTENT, answer, detect_jurisdiction, differs_by_state, laws_cited, needs_state_question
