@@ -17,11 +17,12 @@ MODEL   := models/current.tar.gz
 LOADENV := set -a; source .env; set +a; export ACTION_ENDPOINT_URL=http://localhost:$$ACTION_PORT/webhook; export ACTION_SERVER_TOKEN=$${ACTION_SERVER_TOKEN:-local-dev-action-token};
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(SPACY)
 
-.PHONY: help setup run shell test train validate clean retention cluster
+.PHONY: help setup run shell test unit train validate clean retention cluster
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (Ctrl-C stops)"
-	@echo "make test   - set up, train if needed, run every test"
+	@echo "make test   - set up, train if needed, run every test (unit, then the rest)"
+	@echo "make unit   - the unit tests only (no servers, browser or trained model; under a minute)"
 	@echo "make shell  - talk to the assistant in this terminal"
 	@echo "make bench  - compare our config with Rasa's default and a baseline (~15 min)"
 
@@ -60,8 +61,12 @@ shell: train
 validate: setup
 	$(LOADENV) $(BIN)/rasa data validate --fail-on-warnings
 
-test: train validate
-	$(LOADENV) $(BIN)/python -m pytest tests -ra
+# Unit tests only: no servers, no browser, no trained model (markers in pyproject.toml).
+unit: setup
+	$(LOADENV) $(BIN)/python -m pytest tests -m unit
+
+test: unit train validate
+	$(LOADENV) $(BIN)/python -m pytest tests -m "not unit"
 
 clean:
 	rm -rf build models results .pytest_cache

@@ -144,6 +144,7 @@ def smoke_run(tmp_path_factory):
             "report": (out / "report.md").read_text()}
 
 
+@pytest.mark.live  # the smoke run trains models and starts servers
 def test_smoke_report_has_every_table(smoke_run):
     report = smoke_run["report"]
     assert "SMOKE RUN" in report
@@ -168,6 +169,7 @@ def test_smoke_report_has_every_table(smoke_run):
     assert f"| CPU cores | {os.cpu_count()} |" in report
 
 
+@pytest.mark.live  # the smoke run trains models and starts servers
 def test_smoke_accuracy_figures_are_sane(smoke_run):
     results = smoke_run["results"]
     assert results["data"]["holdout_messages"] > 100
@@ -192,6 +194,7 @@ def test_smoke_accuracy_figures_are_sane(smoke_run):
     assert 0 < stories["conversations_right"] <= stories["conversations"]
 
 
+@pytest.mark.live  # the smoke run trains models and starts servers
 def test_smoke_speed_figures_are_sane(smoke_run):
     results = smoke_run["results"]
     total_memory = results["machine"]["memory_bytes"]
@@ -210,6 +213,7 @@ def test_smoke_speed_figures_are_sane(smoke_run):
     assert results["action_reply_check_ms"] > 0
 
 
+@pytest.mark.live  # the smoke run trains models and starts servers
 def test_smoke_run_leaves_no_server_running(smoke_run):
     pids = smoke_run["results"]["server_pids"]
     assert len(pids) == 3  # the action server and one Rasa server per setup

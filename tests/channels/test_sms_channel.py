@@ -35,6 +35,9 @@ from channels.sms_text import HARD_LIMIT, is_gsm7
 from triage.content import load_content, load_sms_texts
 from triage.render import Renderer
 
+# The channel runs in a real (in-process) Sanic server on a loopback port.
+pytestmark = pytest.mark.live
+
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 PUBLIC_URL = "https://sms.example.org/webhooks/sms/webhook"

@@ -36,7 +36,7 @@ PUBLIC_URL = "https://sms.example.org/webhooks/sms/webhook"
 CONTENT = load_content()
 ROI_PHONE = CONTENT.contacts["roi_phone"].value
 
-pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`, which trains it")
+pytestmark = [pytest.mark.live, pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`, which trains it")]
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from channels.sms_config import MIN_KEY_LENGTH, SmsSettings
 from dotenv import dotenv_values
 from servers.serve import sms_warnings, warn_loudly
@@ -46,6 +48,7 @@ def test_warning_is_loud(capsys):
     assert "!!!!!!!!" in err and "WARNING" in err and "ANYONE" in err
 
 
+@pytest.mark.live  # starts both servers (and stops them at once)
 def test_make_run_warns_when_the_signature_check_is_off(tmp_path):
     env_file = tmp_path / ".env"
     env_file.write_text(

@@ -10,6 +10,9 @@ from rasa.core.actions.action import RemoteAction
 
 from servers import rasa_server
 
+# In-process checks of the validator; no server is started.
+pytestmark = pytest.mark.unit
+
 ORIGINAL = RemoteAction._validate_action_result
 
 GOOD = [

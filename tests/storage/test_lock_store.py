@@ -10,6 +10,8 @@ import pytest
 
 from servers import local_services
 
+pytestmark = pytest.mark.live  # a real Redis
+
 
 @pytest.fixture(scope="module")
 def redis_service():
