@@ -17,12 +17,13 @@ MODEL   := models/current.tar.gz
 LOADENV := set -a; source .env; set +a; export ACTION_ENDPOINT_URL=http://localhost:$$ACTION_PORT/webhook; export ACTION_SERVER_TOKEN=$${ACTION_SERVER_TOKEN:-local-dev-action-token};
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(SPACY)
 
-.PHONY: help setup run shell test unit train validate clean retention cluster
+.PHONY: help setup run shell test unit lint train validate clean retention cluster
 
 help:
 	@echo "make run    - set up, train if needed, start the assistant (Ctrl-C stops)"
-	@echo "make test   - set up, train if needed, run every test (unit, then the rest)"
+	@echo "make test   - set up, train if needed, run every test (lint, unit, then the rest)"
 	@echo "make unit   - the unit tests only (no servers, browser or trained model; under a minute)"
+	@echo "make lint   - ruff (lint and format check) and mypy, settings in pyproject.toml"
 	@echo "make shell  - talk to the assistant in this terminal"
 	@echo "make bench  - compare our config with Rasa's default and a baseline (~15 min)"
 
@@ -61,11 +62,19 @@ shell: train
 validate: setup
 	$(LOADENV) $(BIN)/rasa data validate --fail-on-warnings
 
+# Code checks (settings in pyproject.toml); `make test` runs them first.
+LINTED := actions bench channels nlu_pipeline privacy scripts servers storage tests triage
+TYPED  := triage channels privacy storage servers
+lint: setup
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy $(TYPED)
+
 # Unit tests only: no servers, no browser, no trained model (markers in pyproject.toml).
 unit: setup
 	$(LOADENV) $(BIN)/python -m pytest tests -m unit
 
-test: unit train validate
+test: lint unit train validate
 	$(LOADENV) $(BIN)/python -m pytest tests -m "not unit"
 
 clean:

@@ -12,7 +12,6 @@ answer right now" contacts text (the assistant was too slow or a part was down).
 from __future__ import annotations
 
 import random
-import sys
 import uuid
 from pathlib import Path
 

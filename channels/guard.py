@@ -22,7 +22,7 @@ import logging
 import os
 import re
 import unicodedata
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Optional
 
 from privacy.masking import mask
 from storage.turn import start_turn, store_failed
@@ -83,7 +83,7 @@ def _store_errors() -> tuple:
     return tuple(errors)
 
 
-async def run_turn(on_new_message: Callable[[Any], Awaitable[Any]], message: Any, seconds: float = None) -> str:
+async def run_turn(on_new_message: Callable[[Any], Awaitable[Any]], message: Any, seconds: Optional[float] = None) -> str:
     """Run one turn; OK, TIMEOUT (cancelled), STORE_DOWN or FAILED. Never raises, never logs text."""
     seconds = timeout_seconds() if seconds is None else seconds
     flag = start_turn()

@@ -17,11 +17,10 @@ import logging
 import re
 from typing import Any, Awaitable, Callable, Text
 
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
 from channels.http import answer_message, json, static_file
 

@@ -29,13 +29,21 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def pg_bin(name: str) -> Optional[str]:
+def find_pg_bin(name: str) -> Optional[str]:
     found = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
     return found[-1] if found else shutil.which(name)
 
 
+def pg_bin(name: str) -> str:
+    """A PostgreSQL program's path (call ``available()`` first: this fails when it is missing)."""
+    path = find_pg_bin(name)
+    if path is None:
+        raise FileNotFoundError(f"PostgreSQL's {name} is not installed")
+    return path
+
+
 def available() -> Dict[str, bool]:
-    return {"postgres": bool(pg_bin("initdb") and pg_bin("postgres")), "redis": bool(shutil.which("redis-server"))}
+    return {"postgres": bool(find_pg_bin("initdb") and find_pg_bin("postgres")), "redis": bool(shutil.which("redis-server"))}
 
 
 def apt_install(packages: List[str]) -> bool:

@@ -11,7 +11,7 @@ from typing import List
 
 from triage.content_schema import AgentWording, Content
 from triage.engine import Question, Route
-from triage.render import Reply, Renderer
+from triage.render import Renderer, Reply
 
 
 class AgentRenderer(Renderer):

@@ -51,6 +51,13 @@ class DueDate:
     legal: bool  # a deadline in law (False for the health system's own aim)
 
 
+def _days(content: Content, key: str) -> int:
+    amount = content.values[key].amount
+    if amount is None:  # the content check refuses a deadline value without an amount
+        raise KeyError(f"values.{key} has no amount")
+    return int(amount)
+
+
 def _rules_for(content: Content, jurisdiction: Optional[str]) -> List[Tuple[DeadlineRule, bool]]:
     deadlines = content.rights.deadlines
     where = jurisdiction if jurisdiction in deadlines else FEDERAL
@@ -65,7 +72,7 @@ def due_dates(content: Content, asked_on: dt.date, jurisdiction: Optional[str], 
     """
     out = []
     for rule, legal in _rules_for(content, jurisdiction):
-        days = int(content.values[rule.value].amount) + (int(content.values[rule.extra].amount) if rule.extra else 0)
+        days = _days(content, rule.value) + (_days(content, rule.extra) if rule.extra else 0)
         if rule.unit == "days":
             due = asked_on + dt.timedelta(days=days)
         else:

@@ -71,6 +71,7 @@ def build_letter(
         if line.text is not None:
             parts.append(fill(line.text, laws=join_laws(laws)))
         else:
+            assert line.label is not None  # LetterLine: a line without text has a label
             label = line.label.get(language)
             value = known.get(line.known) if line.known else None
             parts.append(f"{label}: ")

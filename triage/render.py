@@ -73,6 +73,9 @@ class Renderer:
             line += f" ({self.content.hours[contact.hours].text.get(self.language)})"
         return line
 
+    def _hours_text(self, hours_id: Optional[str]) -> Optional[str]:
+        return self.content.hours[hours_id].text.get(self.language) if hours_id else None
+
     def card(self, route: Route) -> dict:
         """Structured summary for rich channels (department card, agent checklist)."""
         contacts = [
@@ -80,9 +83,7 @@ class Renderer:
                 "kind": self.content.contacts[c].kind,
                 "label": self.content.contacts[c].label.get(self.language),
                 "value": self.content.contacts[c].value,
-                "hours": self.content.hours[self.content.contacts[c].hours].text.get(self.language)
-                if self.content.contacts[c].hours
-                else None,
+                "hours": self._hours_text(self.content.contacts[c].hours),
             }
             for c in route.contacts
         ]

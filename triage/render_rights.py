@@ -73,6 +73,7 @@ class RightsRenderer(Renderer):
         elif est.schedule == "per_page":
             lines.append(self.phrase("fee_heading", state=state, pages=f"{est.pages:,}"))
             lines += [f"{line.label} = {money(line.amount)}" for line in est.lines]
+            assert est.total is not None  # a per-page estimate always has its total
             total = money(est.total)
             if est.plus_clerical_cost:
                 total += " " + self.phrase("fee_plus_clerical")

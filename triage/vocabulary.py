@@ -43,7 +43,7 @@ def longest_phrase(table: Dict[str, List[str]], texts: Iterable[str]) -> Tuple[i
     return best
 
 
-def normalize(content: Content, entity: str, raw: str) -> Optional[str]:
+def normalize(content: Content, entity: str, raw: Optional[str]) -> Optional[str]:
     """Canonical value for ``raw`` found as ``entity``, or None when it is not known.
 
     Tries, in order: the canonical key itself, an exact phrase, the longest phrase

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from channels import guard
 from channels.rest import MAX_BODY_BYTES, MAX_SENDER, BadRequest, read_message, read_request, read_sender

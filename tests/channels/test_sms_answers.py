@@ -144,7 +144,8 @@ def test_channel_code_has_no_contact_details():
 def test_sms_texts_schema_rejects_unknown_placeholders(tmp_path):
     import shutil
 
-    from triage.content import CONTENT_DIR, load_sms_texts as load
+    from triage.content import CONTENT_DIR
+    from triage.content import load_sms_texts as load
 
     for name in CONTENT_DIR.glob("*.yml"):
         shutil.copy(name, tmp_path / name.name)

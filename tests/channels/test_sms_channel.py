@@ -28,10 +28,10 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic
 from twilio.request_validator import RequestValidator
 
-from servers.local_services import free_port
 from channels.sms import MAX_BODY, STOP_WORDS, SmsInput, keyword, offered_choices, twiml
 from channels.sms_config import SmsSettings, conversation_id
 from channels.sms_text import HARD_LIMIT, is_gsm7
+from servers.local_services import free_port
 from triage.content import load_content, load_sms_texts
 from triage.render import Renderer
 

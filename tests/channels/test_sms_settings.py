@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from dotenv import dotenv_values
 
 from channels.sms_config import MIN_KEY_LENGTH, SmsSettings
-from dotenv import dotenv_values
-from servers.serve import sms_warnings, warn_loudly
 from servers.local_services import free_port
+from servers.serve import sms_warnings, warn_loudly
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = {

@@ -11,8 +11,8 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from privacy.retention import database_url, delete_older_than
-from storage.tracker_store import MaskingSQLTrackerStore
 from scripts import retention
+from storage.tracker_store import MaskingSQLTrackerStore
 
 DAY = 86400
 

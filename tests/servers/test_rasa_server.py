@@ -3,9 +3,9 @@ import copy
 import json
 
 import jsonschema
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-import pytest
 from rasa.core.actions.action import RemoteAction
 
 from servers import rasa_server

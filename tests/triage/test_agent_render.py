@@ -28,6 +28,7 @@ def test_agent_wording_covers_every_question_and_request(content):
 
 def test_agent_wording_is_checked_when_loaded(content):
     import yaml
+
     from triage.content import CONTENT_DIR
 
     raw = yaml.safe_load((CONTENT_DIR / "agent.yml").read_text())
@@ -73,6 +74,7 @@ def test_the_card_goes_out_as_a_custom_payload(content):
 
 def test_fact_value_names_must_be_vocabulary_values(content):
     import yaml
+
     from triage.content import CONTENT_DIR
 
     raw = yaml.safe_load((CONTENT_DIR / "agent.yml").read_text())

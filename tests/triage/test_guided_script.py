@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from triage.content import load_agent_wording, load_content
-from triage.engine import REQUESTS, Facts, Route, triage
+from triage.engine import REQUESTS, Route, triage
 from triage.guided_script import build_script, to_html, to_markdown
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,10 +5,10 @@ import json
 
 import pytest
 
+from tests.triage.test_engine import ROUTES
 from triage.content import load_content
 from triage.engine import Facts, Question, triage
 from triage.render import FOLLOWUP_TOPICS, Renderer
-from tests.triage.test_engine import ROUTES
 
 CONTENT = load_content()
 R = Renderer(CONTENT)

@@ -9,7 +9,14 @@ from triage.content import load_content
 from triage.content_schema import JURISDICTIONS
 from triage.letter import BLANK, build_letter
 from triage.render_rights import RightsRenderer
-from triage.rights import TOPIC_FOR_INTENT, answer, detect_jurisdiction, differs_by_state, laws_cited, needs_state_question
+from triage.rights import (
+    TOPIC_FOR_INTENT,
+    answer,
+    detect_jurisdiction,
+    differs_by_state,
+    laws_cited,
+    needs_state_question,
+)
 
 C = load_content()
 R = RightsRenderer(C)
