@@ -20,11 +20,13 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(SPACY)
 # Extra arguments for the program a target runs, e.g. make bench ARGS=--smoke
 ARGS ?=
 
-.PHONY: help setup run shell test train validate clean retention cluster load
+.PHONY: help setup run shell test unit lint train validate clean retention cluster load
 
 help:
 	@echo "make run        - set up, train if needed, start the assistant (Ctrl-C stops)"
-	@echo "make test       - set up, train if needed, run every test"
+	@echo "make test       - set up, train if needed, run every test (lint, unit, then the rest)"
+	@echo "make unit       - the unit tests only (no servers, browser or trained model; under a minute)"
+	@echo "make lint       - ruff (lint and format check) and mypy, settings in pyproject.toml"
 	@echo "make shell      - talk to the assistant in this terminal"
 	@echo "make script     - write the printable guided script for agents (build/script/)"
 	@echo "make bench      - compare our config with Rasa's default and a baseline (~15 min)"
@@ -58,7 +60,7 @@ setup: $(BIN)/.installed .env $(SPACY)
 train: setup $(MODEL)
 
 run: train
-	$(BIN)/python scripts/serve.py $(ARGS)
+	$(BIN)/python -m servers.serve $(ARGS)
 
 shell: train
 	$(LOADENV) mkdir -p var; \
@@ -68,8 +70,20 @@ shell: train
 validate: setup
 	$(LOADENV) $(BIN)/rasa data validate --fail-on-warnings
 
-test: train validate
-	$(LOADENV) $(BIN)/python -m pytest tests -ra
+# Code checks (settings in pyproject.toml); `make test` runs them first.
+LINTED := actions bench channels nlu_pipeline privacy scripts servers storage tests triage
+TYPED  := triage channels privacy storage servers
+lint: setup
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/mypy $(TYPED)
+
+# Unit tests only: no servers, no browser, no trained model (markers in pyproject.toml).
+unit: setup
+	$(LOADENV) $(BIN)/python -m pytest tests -m unit
+
+test: lint unit train validate
+	$(LOADENV) $(BIN)/python -m pytest tests -m "not unit"
 
 clean:
 	rm -rf build models results .pytest_cache
@@ -77,7 +91,7 @@ clean:
 # Printable guided script for call-center agents: build/script/guided-script.{html,md}
 .PHONY: script browser
 script: setup
-	$(BIN)/python scripts/guided_script.py $(ARGS)
+	$(BIN)/python -m scripts.guided_script $(ARGS)
 
 # Debian's chromium for the browser tests (tests/web install it too when it is missing).
 browser:
@@ -98,6 +112,6 @@ load: train
 retention: setup
 	$(BIN)/python -m scripts.retention $(ARGS)
 
-# PostgreSQL, Redis, 2 Rasa + 2 action servers behind nginx on loopback (scripts/cluster.py).
+# PostgreSQL, Redis, 2 Rasa + 2 action servers behind nginx on loopback (servers/cluster.py).
 cluster: train
-	$(BIN)/python -m scripts.cluster $(ARGS)
+	$(BIN)/python -m servers.cluster $(ARGS)

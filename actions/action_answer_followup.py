@@ -1,4 +1,5 @@
 """action_answer_followup: "what's their number?", "how long?", "how much?"... for the route in context."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

@@ -1,4 +1,5 @@
 """action_compute_deadline: the legal deadline, or the due dates when the message says when the request was sent."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

@@ -5,6 +5,7 @@ and messages. When the step leaves a message to the handler of its intent (right
 fees, deadlines, the letter, handoff, small talk, a button press), that handler
 answers as before.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -28,8 +29,13 @@ from triage.converse import RIGHTS_INTENTS, Said, State, step
 from triage.engine import REQUEST_INTENTS
 from triage.vocabulary import facts_from_entities
 
-RESPONSES = {"greet": "utter_greet", "goodbye": "utter_goodbye", "thank": "utter_you_are_welcome",
-             "affirm": "utter_what_else", "deny": "utter_anything_else"}
+RESPONSES = {
+    "greet": "utter_greet",
+    "goodbye": "utter_goodbye",
+    "thank": "utter_you_are_welcome",
+    "affirm": "utter_what_else",
+    "deny": "utter_anything_else",
+}
 FOLLOWUP_INTENTS = ("ask_contact", "ask_hours", "ask_cost", "ask_time_frame", "ask_what_to_include")
 
 

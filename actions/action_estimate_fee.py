@@ -1,4 +1,5 @@
 """action_estimate_fee: what copies may cost: the fee rules, or the computed amount when the message gives a page count."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

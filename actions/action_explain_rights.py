@@ -1,5 +1,6 @@
 """action_explain_rights: answer a legal-rights question (access, refusal, format,
 free copies, codes, corrections, complaints) for the person's state."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

@@ -7,6 +7,7 @@ request is finished with it; and when NLU was unsure (nlu_fallback, not a
 confident out_of_scope) but the message names an image kind, a leave program or
 a specific kind of record, that request is answered.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

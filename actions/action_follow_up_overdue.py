@@ -1,4 +1,5 @@
 """action_follow_up_overdue: a late request: check My requests, contact ROI, then the deadline and, if it passed, how to complain."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

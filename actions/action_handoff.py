@@ -1,4 +1,5 @@
 """action_handoff: the person wants to talk to a human; give the team to call."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

@@ -1,4 +1,5 @@
 """action_offer_records_letter: a records-request letter citing the law, with blanks for what we never ask in chat."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text

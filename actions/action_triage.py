@@ -1,4 +1,5 @@
 """action_triage: decide the department for the request and answer it."""
+
 from __future__ import annotations
 
 from dataclasses import replace

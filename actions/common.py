@@ -3,6 +3,7 @@
 Actions stay thin: they gather facts from the conversation, call the pure triage
 engine (``triage.engine``) and send what ``triage.render`` wrote.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
@@ -12,7 +13,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from triage.agent_render import AgentRenderer
-from triage.content import Content, load_agent_wording, load_content
+from triage.content import load_agent_wording, load_content
+from triage.content_schema import Content
 from triage.engine import REQUEST_INTENTS, Facts, Route, triage
 from triage.render import Renderer, Reply, to_dispatch
 from triage.vocabulary import ENTITIES, facts_from_entities, generic_facts, normalize

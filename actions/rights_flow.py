@@ -4,6 +4,7 @@ and finishing an open rights question when the next message answers it.
 The logic lives in ``triage.rights`` / ``fees`` / ``deadlines`` / ``letter`` (no
 Rasa); this module reads the tracker, calls them and returns slot events.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -138,13 +139,18 @@ def finish_topic(dispatcher, tracker, key: str, jurisdiction: Optional[str], sta
     events = context_events(tracker, key) + _settled(tracker, jurisdiction) + [SlotSet("rights_topic", key)]
     if key == "deadline":
         # the general rule, then offer to work out the dates
-        send(dispatcher, [render.rights(answer(content(), key, jurisdiction), stated, with_next=False), render.ask("request_date")])
+        send(
+            dispatcher,
+            [render.rights(answer(content(), key, jurisdiction), stated, with_next=False), render.ask("request_date")],
+        )
         return events + [SlotSet("pending_question", "request_date"), SlotSet("rights_topic", "deadline")]
     send(dispatcher, [render.rights(answer(content(), key, jurisdiction), stated)])
     return events
 
 
-def fee_estimate(dispatcher: CollectingDispatcher, tracker: Tracker, pages_text: Optional[str] = None, bare: bool = False) -> Events:
+def fee_estimate(
+    dispatcher: CollectingDispatcher, tracker: Tracker, pages_text: Optional[str] = None, bare: bool = False
+) -> Events:
     reading = read_pages(text_of(tracker) if pages_text is None else pages_text, bare_number=bare)
     render = rights_renderer(tracker)
     if reading.problem in ("negative", "not_a_number", "too_many"):
@@ -199,13 +205,21 @@ def deadline(dispatcher: CollectingDispatcher, tracker: Tracker, flow: str = "de
     return finish_deadline(dispatcher, tracker, flow, day, jurisdiction, stated) + keep
 
 
-def finish_deadline(dispatcher, tracker, flow: str, day: Optional[dt.date], jurisdiction: Optional[str], stated: bool) -> Events:
+def finish_deadline(
+    dispatcher, tracker, flow: str, day: Optional[dt.date], jurisdiction: Optional[str], stated: bool
+) -> Events:
     render = rights_renderer(tracker)
     events = context_events(tracker, "deadline") + _settled(tracker, jurisdiction) + [SlotSet("rights_topic", flow)]
     if day is None:
         if flow == "deadline":
             return finish_topic(dispatcher, tracker, "deadline", jurisdiction, stated)
-        send(dispatcher, [render.rights(answer(content(), "deadline", jurisdiction), stated, with_next=False), render.ask("request_date")])
+        send(
+            dispatcher,
+            [
+                render.rights(answer(content(), "deadline", jurisdiction), stated, with_next=False),
+                render.ask("request_date"),
+            ],
+        )
         return events + [SlotSet("pending_question", "request_date")]
     dates = due_dates(content(), day, jurisdiction, today())
     if flow == "overdue":
@@ -260,7 +274,9 @@ def continue_pending(dispatcher: CollectingDispatcher, tracker: Tracker) -> Opti
             return finish_fee(dispatcher, tracker, int(tracker.get_slot("page_count")), jurisdiction, stated)
         if flow in ("deadline", "overdue"):
             day = tracker.get_slot("request_date")
-            return finish_deadline(dispatcher, tracker, flow, dt.date.fromisoformat(day) if day else None, jurisdiction, stated)
+            return finish_deadline(
+                dispatcher, tracker, flow, dt.date.fromisoformat(day) if day else None, jurisdiction, stated
+            )
         if flow == "letter":
             return finish_letter(dispatcher, tracker, jurisdiction)
         if flow in content().rights.topics:

@@ -5,6 +5,7 @@ out_of_scope examples). It has no entity extraction. Settings are textbook
 ones, fixed before looking at any result: word 1-2-grams and char_wb 2-5-grams
 with sublinear TF, C=10, balanced class weights, a fixed random state.
 """
+
 from __future__ import annotations
 
 from typing import List, Sequence, Tuple
@@ -13,8 +14,8 @@ SEED = 42
 
 
 def build():
-    from sklearn.linear_model import LogisticRegression
     from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline, make_union
 
     features = make_union(

@@ -5,6 +5,7 @@ A "turn" is one user message POSTed to the REST webhook
 policies, the custom action call to the action server and the tracker store
 write, i.e. what a user waits for.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -22,6 +23,7 @@ async def _parse_all(base: str, token: str, texts: Sequence[str], concurrency: i
     results: List[dict] = [None] * len(texts)  # type: ignore[list-item]
     queue = list(enumerate(texts))
     async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
+
         async def worker():
             while queue:
                 index, text = queue.pop()
@@ -107,21 +109,25 @@ async def _user(session, base, scenarios, offset, stop_at, result: LevelResult, 
         result.conversations += 1
 
 
-async def _level(base: str, scenarios: Sequence[Sequence[str]], concurrency: int, duration: float, label: str) -> LevelResult:
+async def _level(
+    base: str, scenarios: Sequence[Sequence[str]], concurrency: int, duration: float, label: str
+) -> LevelResult:
     result = LevelResult(concurrency=concurrency)
     connector = aiohttp.TCPConnector(limit=concurrency + 4)
     async with aiohttp.ClientSession(timeout=TIMEOUT, connector=connector) as session:
         started = time.monotonic()
         stop_at = started + duration
         # Users start at different scenarios so the mix is the same at every level.
-        await asyncio.gather(*(
-            _user(session, base, scenarios, user * 7, stop_at, result, label, user) for user in range(concurrency)
-        ))
+        await asyncio.gather(
+            *(_user(session, base, scenarios, user * 7, stop_at, result, label, user) for user in range(concurrency))
+        )
         result.elapsed = time.monotonic() - started
     return result
 
 
-def run_level(base: str, scenarios: Sequence[Sequence[str]], concurrency: int, duration: float, label: str) -> LevelResult:
+def run_level(
+    base: str, scenarios: Sequence[Sequence[str]], concurrency: int, duration: float, label: str
+) -> LevelResult:
     """`concurrency` simulated users, each playing whole conversations back to back for `duration` s.
 
     Turns already sent when the time is up are awaited and counted; the elapsed
@@ -132,6 +138,7 @@ def run_level(base: str, scenarios: Sequence[Sequence[str]], concurrency: int, d
 
 def warm_up(base: str, scenarios: Sequence[Sequence[str]], label: str) -> float:
     """Play every scenario once (not measured); returns the first turn's latency in seconds."""
+
     async def go():
         first = None
         async with aiohttp.ClientSession(timeout=TIMEOUT) as session:

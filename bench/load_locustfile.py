@@ -9,21 +9,19 @@ answer right now" contacts text (the assistant was too slow or a part was down).
     locust -f bench/load_locustfile.py --host http://127.0.0.1:5005   # web UI
     python -m bench.load_run --users 50 --minutes 10                  # headless, with figures
 """
+
 from __future__ import annotations
 
 import random
-import sys
 import uuid
 from pathlib import Path
 
 import yaml
 from locust import HttpUser, between, task
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from channels.guard import unavailable_text
 
-from channels.guard import unavailable_text  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def conversations():
@@ -49,8 +47,9 @@ class Person(HttpUser):
         for i, message in enumerate(random.choice(CONVERSATIONS)):
             if i:
                 self.wait()
-            with self.client.post("/webhooks/rest/webhook", json={"sender": sender, "message": message},
-                                  name="turn", catch_response=True) as response:
+            with self.client.post(
+                "/webhooks/rest/webhook", json={"sender": sender, "message": message}, name="turn", catch_response=True
+            ) as response:
                 if response.status_code != 200:
                     response.failure(f"status {response.status_code}")
                     continue

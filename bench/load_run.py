@@ -4,11 +4,12 @@
     python -m bench.load_run --users 50 --minutes 10 # the full run (about 25 minutes with start-up)
     python -m bench.load_run --setup single          # or --setup cluster
 
-Starts the servers itself on free loopback ports (single: scripts/serve.py with a
-temporary .env and SQLite; cluster: scripts/cluster.py), runs Locust headless
+Starts the servers itself on free loopback ports (single: servers/serve.py with a
+temporary .env and SQLite; cluster: servers/cluster.py), runs Locust headless
 (bench/load_locustfile.py), samples the memory of every server process each
 second, and appends the figures to bench/results/load.md (and .json).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,11 +28,9 @@ from typing import Dict
 
 import psutil
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from servers.local_services import free_port
 
-from scripts.local_services import free_port  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 RESULTS = ROOT / "bench" / "results"
 BIN = Path(sys.executable).parent
@@ -60,10 +59,33 @@ class MemorySampler(threading.Thread):
 
 def run_locust(host: str, users: int, seconds: int, folder: Path) -> Dict[str, float]:
     prefix = folder / "locust"
-    subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "load_locustfile.py"), "--headless",
-                    "-u", str(users), "-r", str(max(1, users // 10)), "-t", f"{seconds}s", "--host", host,
-                    "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
-                   cwd=ROOT, check=False, timeout=seconds + 300, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(ROOT / "bench" / "load_locustfile.py"),
+            "--headless",
+            "-u",
+            str(users),
+            "-r",
+            str(max(1, users // 10)),
+            "-t",
+            f"{seconds}s",
+            "--host",
+            host,
+            "--csv",
+            str(prefix),
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        # locust loads the scenario by path: the repository goes on its import path this way
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+        timeout=seconds + 300,
+        stdout=subprocess.DEVNULL,
+    )
     with open(f"{prefix}_stats.csv") as handle:
         rows = {row["Name"]: row for row in csv.DictReader(handle)}
     row = rows["turn"]
@@ -72,22 +94,34 @@ def run_locust(host: str, users: int, seconds: int, folder: Path) -> Dict[str, f
         with open(f"{prefix}_failures.csv") as handle:
             failures = [f"{r['Occurrences']}x {r['Error']}" for r in csv.DictReader(handle)]
     return {
-        "requests": int(row["Request Count"]), "failures": int(row["Failure Count"]),
+        "requests": int(row["Request Count"]),
+        "failures": int(row["Failure Count"]),
         "rps": round(float(row["Requests/s"]), 2),
-        "p50_ms": float(row["50%"]), "p95_ms": float(row["95%"]), "p99_ms": float(row["99%"]),
-        "max_ms": float(row["Max Response Time"]), "failure_kinds": failures,
+        "p50_ms": float(row["50%"]),
+        "p95_ms": float(row["95%"]),
+        "p99_ms": float(row["99%"]),
+        "max_ms": float(row["Max Response Time"]),
+        "failure_kinds": failures,
     }
 
 
 def single(users: int, seconds: int, folder: Path) -> Dict:
     port = free_port()
     env_file = folder / ".env"
-    env_file.write_text(f"ENV=development\nRASA_AUTH_TOKEN=load-token\nRASA_PORT={port}\nACTION_PORT={free_port()}\n"
-                        f"TRACKER_DB={folder / 'tracker.db'}\nLOG_LEVEL=WARNING\n")
+    env_file.write_text(
+        f"ENV=development\nRASA_AUTH_TOKEN=load-token\nRASA_PORT={port}\nACTION_PORT={free_port()}\n"
+        f"TRACKER_DB={folder / 'tracker.db'}\nLOG_LEVEL=WARNING\n"
+    )
     log = open(folder / "serve.log", "w")
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RASA_PORT", "ACTION_", "TRACKER_"))}
-    proc = subprocess.Popen([sys.executable, "scripts/serve.py", "--env-file", str(env_file)], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "servers.serve", "--env-file", str(env_file)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 300
         while "The assistant is running." not in (folder / "serve.log").read_text():
@@ -113,7 +147,7 @@ def single(users: int, seconds: int, folder: Path) -> Dict:
 
 
 def cluster(users: int, seconds: int, folder: Path) -> Dict:
-    from scripts.cluster import Cluster
+    from servers.cluster import Cluster
 
     with Cluster({"RASA_AUTH_TOKEN": "load-token"}) as running:
         names = ["actions-1", "actions-2", "nginx", "rasa-1", "rasa-2"]
@@ -141,12 +175,18 @@ def main(argv=None) -> int:
     seconds = int(args.minutes * 60)
     results.mkdir(parents=True, exist_ok=True)
     runs = []
-    for setup in (["single", "cluster"] if args.setup == "both" else [args.setup]):
+    for setup in ["single", "cluster"] if args.setup == "both" else [args.setup]:
         host_state = machine()
         with tempfile.TemporaryDirectory(prefix="triage-load-") as tmp:
             figures = (single if setup == "single" else cluster)(args.users, seconds, Path(tmp))
-        run = {"when": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"), "setup": setup,
-               "users": args.users, "seconds": seconds, "machine": host_state, **figures}
+        run = {
+            "when": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "setup": setup,
+            "users": args.users,
+            "seconds": seconds,
+            "machine": host_state,
+            **figures,
+        }
         runs.append(run)
         print(json.dumps(run, indent=2), flush=True)
     with open(results / "load.json", "a") as handle:
@@ -159,13 +199,16 @@ def main(argv=None) -> int:
             "A turn is one message and its answer; it fails on a non-200, an empty answer, or the\n"
             "contacts text given when the assistant is too slow (ANSWER_TIMEOUT_SECONDS) or a part is down.\n\n"
             "| when | setup | users | length | turns | failed | turns/s | p50 ms | p95 ms | p99 ms | peak memory MB | machine |\n"
-            "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+            "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+        )
     with open(table, "a") as handle:
         for r in runs:
             memory = ", ".join(f"{k} {v}" for k, v in r["memory_mb"].items())
-            handle.write(f"| {r['when']} | {r['setup']} | {r['users']} | {r['seconds']} s | {r['requests']} | "
-                         f"{r['failures']} | {r['rps']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} | "
-                         f"{memory} | {r['machine']} |\n")
+            handle.write(
+                f"| {r['when']} | {r['setup']} | {r['users']} | {r['seconds']} s | {r['requests']} | "
+                f"{r['failures']} | {r['rps']} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {r['p99_ms']:.0f} | "
+                f"{memory} | {r['machine']} |\n"
+            )
     return 0
 
 

@@ -10,6 +10,7 @@
   the fallback threshold (and the ambiguity margin), so the assistant would
   answer it as a request instead of saying what it can do.
 """
+
 from __future__ import annotations
 
 import math
@@ -27,7 +28,9 @@ def intent_scores(targets: Sequence[str], predictions: Sequence[str]) -> Dict[st
 
     if len(targets) != len(predictions) or not targets:
         raise ValueError("need as many predictions as targets, and at least one")
-    report, _precision, _weighted_f1, accuracy = get_evaluation_metrics(list(targets), list(predictions), output_dict=True)
+    report, _precision, _weighted_f1, accuracy = get_evaluation_metrics(
+        list(targets), list(predictions), output_dict=True
+    )
     return {"accuracy": float(accuracy), "macro_f1": float(report["macro avg"]["f1-score"]), "n": len(targets)}
 
 

@@ -1,4 +1,5 @@
 """The Markdown report and the latency chart, from the results dictionary bench/run.py builds."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +11,7 @@ MiB = 2**20
 
 
 def describe_config(config) -> str:
-    """"pipeline A, B, C; policies X" from a config as run (older results lack it)."""
+    """ "pipeline A, B, C; policies X" from a config as run (older results lack it)."""
     if not config:
         return "as committed"
     names = lambda key: ", ".join(part["name"] for part in config.get(key) or [])  # noqa: E731
@@ -42,21 +43,48 @@ def targets(results: dict) -> List[dict]:
     top = max(results["levels"])
     o_top, d_top = _level(results, "ours", top), _level(results, "default", top)
     checks = [
-        ("held-out intent accuracy ≥ default", ours["intent"]["accuracy"], default["intent"]["accuracy"],
-         ours["intent"]["accuracy"] >= default["intent"]["accuracy"]),
-        ("held-out intent macro F1 ≥ default", ours["intent"]["macro_f1"], default["intent"]["macro_f1"],
-         ours["intent"]["macro_f1"] >= default["intent"]["macro_f1"]),
-        ("held-out entity F1 ≥ default", ours["entities"]["f1"], default["entities"]["f1"],
-         ours["entities"]["f1"] >= default["entities"]["f1"]),
-        ("CLINC150 false triage ≤ default", ours["false_triage"]["rate"], default["false_triage"]["rate"],
-         ours["false_triage"]["rate"] <= default["false_triage"]["rate"]),
-        ("test stories right ≥ default", ours["stories"]["conversations_right"] / ours["stories"]["conversations"],
-         default["stories"]["conversations_right"] / default["stories"]["conversations"],
-         ours["stories"]["conversations_right"] >= default["stories"]["conversations_right"]),
-        (f"throughput at {top} conversations ≥ 2× default", o_top["throughput"], d_top["throughput"],
-         o_top["throughput"] >= 2 * d_top["throughput"]),
-        (f"p95 latency at {top} conversations < default", o_top["p95_ms"], d_top["p95_ms"],
-         o_top["p95_ms"] is not None and d_top["p95_ms"] is not None and o_top["p95_ms"] < d_top["p95_ms"]),
+        (
+            "held-out intent accuracy ≥ default",
+            ours["intent"]["accuracy"],
+            default["intent"]["accuracy"],
+            ours["intent"]["accuracy"] >= default["intent"]["accuracy"],
+        ),
+        (
+            "held-out intent macro F1 ≥ default",
+            ours["intent"]["macro_f1"],
+            default["intent"]["macro_f1"],
+            ours["intent"]["macro_f1"] >= default["intent"]["macro_f1"],
+        ),
+        (
+            "held-out entity F1 ≥ default",
+            ours["entities"]["f1"],
+            default["entities"]["f1"],
+            ours["entities"]["f1"] >= default["entities"]["f1"],
+        ),
+        (
+            "CLINC150 false triage ≤ default",
+            ours["false_triage"]["rate"],
+            default["false_triage"]["rate"],
+            ours["false_triage"]["rate"] <= default["false_triage"]["rate"],
+        ),
+        (
+            "test stories right ≥ default",
+            ours["stories"]["conversations_right"] / ours["stories"]["conversations"],
+            default["stories"]["conversations_right"] / default["stories"]["conversations"],
+            ours["stories"]["conversations_right"] >= default["stories"]["conversations_right"],
+        ),
+        (
+            f"throughput at {top} conversations ≥ 2× default",
+            o_top["throughput"],
+            d_top["throughput"],
+            o_top["throughput"] >= 2 * d_top["throughput"],
+        ),
+        (
+            f"p95 latency at {top} conversations < default",
+            o_top["p95_ms"],
+            d_top["p95_ms"],
+            o_top["p95_ms"] is not None and d_top["p95_ms"] is not None and o_top["p95_ms"] < d_top["p95_ms"],
+        ),
     ]
     if ours.get("department") and default.get("department"):
         o, d = ours["department"]["rate"], default["department"]["rate"]
@@ -68,24 +96,35 @@ def write_report(results: dict, path: Path, chart_name: str) -> None:
     ours, default, base = results["ours"], results["default"], results["baseline"]
     m, v = results["machine"], results["machine"]["versions"]
     lines: List[str] = ["# Benchmark: our config, Rasa's default config, a classic baseline", ""]
-    lines.append(f"Measured **{results['date']}** by `make bench` (`python -m bench.run`"
-                 f"{' --smoke' if results['smoke'] else ''}), commit `{m['commit'] or 'unknown'}`, "
-                 f"in {results['total_seconds'] / 60:.1f} minutes.")
+    lines.append(
+        f"Measured **{results['date']}** by `make bench` (`python -m bench.run`"
+        f"{' --smoke' if results['smoke'] else ''}), commit `{m['commit'] or 'unknown'}`, "
+        f"in {results['total_seconds'] / 60:.1f} minutes."
+    )
     if results["smoke"]:
         lines.append("")
         lines.append("**SMOKE RUN: 1 epoch per neural component, a few seconds of load. These figures mean nothing.**")
     if results.get("note"):
         lines += ["", f"**Note:** {results['note']}"]
     lines += ["", "## Machine", ""]
-    lines += _table(["", ""], [
-        ["CPU cores", str(m["cores"])], ["CPU", m["cpu"]], ["memory", f"{m['memory_bytes'] / 2**30:.1f} GiB"],
-        ["OS", m["os"]],
-        ["load average (1, 5, 15 min) at start", ", ".join(f"{x:.2f}" for x in m["load_average_start"])],
-        ["load average at end", ", ".join(f"{x:.2f}" for x in m.get("load_average_end", []))],
-        ["Python", v["python"]], ["Rasa", v["rasa"]], ["rasa-sdk", v["rasa-sdk"]],
-        ["TensorFlow", v["tensorflow"]], ["scikit-learn", v["scikit-learn"]], ["spaCy", v["spacy"]],
-        ["aiohttp (load client)", v["aiohttp"]],
-    ])
+    lines += _table(
+        ["", ""],
+        [
+            ["CPU cores", str(m["cores"])],
+            ["CPU", m["cpu"]],
+            ["memory", f"{m['memory_bytes'] / 2**30:.1f} GiB"],
+            ["OS", m["os"]],
+            ["load average (1, 5, 15 min) at start", ", ".join(f"{x:.2f}" for x in m["load_average_start"])],
+            ["load average at end", ", ".join(f"{x:.2f}" for x in m.get("load_average_end", []))],
+            ["Python", v["python"]],
+            ["Rasa", v["rasa"]],
+            ["rasa-sdk", v["rasa-sdk"]],
+            ["TensorFlow", v["tensorflow"]],
+            ["scikit-learn", v["scikit-learn"]],
+            ["spaCy", v["spacy"]],
+            ["aiohttp (load client)", v["aiohttp"]],
+        ],
+    )
     data = results["data"]
     lines += ["## What is compared", ""]
     lines += [
@@ -110,8 +149,11 @@ def write_report(results: dict, path: Path, chart_name: str) -> None:
     lines += ["## Targets", ""]
     rows = []
     for t in targets(results):
-        fmt = (lambda x: f"{x:.1f}") if "throughput" in t["target"] else (
-            (lambda x: f"{x:.0f} ms") if "latency" in t["target"] else (lambda x: f"{x:.3f}"))
+        fmt = (
+            (lambda x: f"{x:.1f}")
+            if "throughput" in t["target"]
+            else ((lambda x: f"{x:.0f} ms") if "latency" in t["target"] else (lambda x: f"{x:.3f}"))
+        )
         rows.append([t["target"], fmt(t["ours"]), fmt(t["default"]), "yes" if t["met"] else "**NO**"])
     lines += _table(["target", "ours", "default", "met"], rows)
 
@@ -119,41 +161,71 @@ def write_report(results: dict, path: Path, chart_name: str) -> None:
         nonlocal lines
         o, d, b = get(ours), get(default), get(base)
         lines += [f"### {title}", "", note, ""]
-        lines += _table(["ours", "default", "baseline", "ours / default"],
-                        [[_num(o, digits), _num(d, digits), _num(b, digits), _ratio(o, d)]])
+        lines += _table(
+            ["ours", "default", "baseline", "ours / default"],
+            [[_num(o, digits), _num(d, digits), _num(b, digits), _ratio(o, d)]],
+        )
 
     lines += ["## Accuracy", ""]
-    three("Intent accuracy, held-out file", lambda r: r["intent"]["accuracy"],
-          "Share of held-out messages given the right intent (the classifier's choice before the fallback, as "
-          "`rasa test nlu` counts it). Higher is better.")
-    three("Intent macro F1, held-out file", lambda r: r["intent"]["macro_f1"],
-          "F1 averaged over intents, each intent counting the same (Rasa's evaluation code). Higher is better.")
-    three("Entity F1, held-out file", lambda r: r["entities"]["f1"] if r.get("entities") else None,
-          "Strict spans: an entity counts only with the right type, start and end; micro-averaged. "
-          "The baseline has no entity extractor (n/a). Higher is better.")
-    three("False triage on CLINC150 everyday messages", lambda r: r["false_triage"]["rate"],
-          "Share of messages that are not ours but get one of our request or question intents above the "
-          "fallback threshold (greet, goodbye, thank, affirm, deny and out_of_scope do no harm). Lower is better.")
-    three("CLINC150 everyday messages that would get a department", lambda r: r["department"]["rate"]
-          if r.get("department") else None,
-          "What `tests/test_model.py` limits to 5% (there on every 5th message): a request intent, or a "
-          "fallback, inform or follow-up question whose entities name a request, as the actions answer it. "
-          "The baseline has no entities, so only its request intents count. Lower is better.")
-    lines += ["### Test stories played through the server", "",
-              "Each conversation of `tests/test_stories.yml` is sent turn by turn to the REST webhook; a "
-              "conversation is right when the tracker shows exactly the story's actions after every turn. "
-              "Higher is better. (The baseline has no dialogue model.)", ""]
-    lines += _table(["", "ours", "default", "ours / default"], [
-        ["conversations right", f"{ours['stories']['conversations_right']}/{ours['stories']['conversations']}",
-         f"{default['stories']['conversations_right']}/{default['stories']['conversations']}",
-         _ratio(ours["stories"]["conversations_right"], default["stories"]["conversations_right"])],
-        ["turns right", f"{ours['stories']['turns_right']}/{ours['stories']['turns']}",
-         f"{default['stories']['turns_right']}/{default['stories']['turns']}",
-         _ratio(ours["stories"]["turns_right"], default["stories"]["turns_right"])],
-    ])
+    three(
+        "Intent accuracy, held-out file",
+        lambda r: r["intent"]["accuracy"],
+        "Share of held-out messages given the right intent (the classifier's choice before the fallback, as "
+        "`rasa test nlu` counts it). Higher is better.",
+    )
+    three(
+        "Intent macro F1, held-out file",
+        lambda r: r["intent"]["macro_f1"],
+        "F1 averaged over intents, each intent counting the same (Rasa's evaluation code). Higher is better.",
+    )
+    three(
+        "Entity F1, held-out file",
+        lambda r: r["entities"]["f1"] if r.get("entities") else None,
+        "Strict spans: an entity counts only with the right type, start and end; micro-averaged. "
+        "The baseline has no entity extractor (n/a). Higher is better.",
+    )
+    three(
+        "False triage on CLINC150 everyday messages",
+        lambda r: r["false_triage"]["rate"],
+        "Share of messages that are not ours but get one of our request or question intents above the "
+        "fallback threshold (greet, goodbye, thank, affirm, deny and out_of_scope do no harm). Lower is better.",
+    )
+    three(
+        "CLINC150 everyday messages that would get a department",
+        lambda r: r["department"]["rate"] if r.get("department") else None,
+        "What `tests/model/test_model.py` limits to 5% (there on every 5th message): a request intent, or a "
+        "fallback, inform or follow-up question whose entities name a request, as the actions answer it. "
+        "The baseline has no entities, so only its request intents count. Lower is better.",
+    )
+    lines += [
+        "### Test stories played through the server",
+        "",
+        "Each conversation of `tests/test_stories.yml` is sent turn by turn to the REST webhook; a "
+        "conversation is right when the tracker shows exactly the story's actions after every turn. "
+        "Higher is better. (The baseline has no dialogue model.)",
+        "",
+    ]
+    lines += _table(
+        ["", "ours", "default", "ours / default"],
+        [
+            [
+                "conversations right",
+                f"{ours['stories']['conversations_right']}/{ours['stories']['conversations']}",
+                f"{default['stories']['conversations_right']}/{default['stories']['conversations']}",
+                _ratio(ours["stories"]["conversations_right"], default["stories"]["conversations_right"]),
+            ],
+            [
+                "turns right",
+                f"{ours['stories']['turns_right']}/{ours['stories']['turns']}",
+                f"{default['stories']['turns_right']}/{default['stories']['turns']}",
+                _ratio(ours["stories"]["turns_right"], default["stories"]["turns_right"]),
+            ],
+        ],
+    )
 
-    def two(title: str, get: Callable[[dict], float], unit: str, note: str, digits: int = 1,
-            baseline: Optional[str] = None) -> None:
+    def two(
+        title: str, get: Callable[[dict], float], unit: str, note: str, digits: int = 1, baseline: Optional[str] = None
+    ) -> None:
         nonlocal lines
         o, d = get(ours), get(default)
         lines += [f"### {title}", "", note, ""]
@@ -162,27 +234,49 @@ def write_report(results: dict, path: Path, chart_name: str) -> None:
         lines += _table(header, [row])
 
     lines += ["## Cost", ""]
-    two("Training time", lambda r: r["train_seconds"], "s",
+    two(
+        "Training time",
+        lambda r: r["train_seconds"],
+        "s",
         "Wall time of `rasa train` from a cold training cache (process start to model file).",
-        baseline=f"{base['train_seconds']:.1f} s (fit only)")
+        baseline=f"{base['train_seconds']:.1f} s (fit only)",
+    )
     two("Model size", lambda r: r["model_bytes"] / MiB, "MiB", "Size of the trained `.tar.gz`.")
-    two("Start-up time", lambda r: r["startup_seconds"], "s",
-        "From starting `rasa run` until `/status` answers with the model loaded.")
-    two("Resident memory after start-up", lambda r: r["rss_loaded_bytes"] / MiB, "MiB",
-        "RSS of the `rasa run` process (and any children, from /proc) once the model is loaded.", digits=0)
-    two("Resident memory after the load test", lambda r: r["rss_after_load_bytes"] / MiB, "MiB",
-        "The same, after every concurrency level has run.", digits=0)
-    two("First turn", lambda r: r["first_turn_ms"], "ms", "Latency of the very first message after start-up.",
-        digits=0)
+    two(
+        "Start-up time",
+        lambda r: r["startup_seconds"],
+        "s",
+        "From starting `rasa run` until `/status` answers with the model loaded.",
+    )
+    two(
+        "Resident memory after start-up",
+        lambda r: r["rss_loaded_bytes"] / MiB,
+        "MiB",
+        "RSS of the `rasa run` process (and any children, from /proc) once the model is loaded.",
+        digits=0,
+    )
+    two(
+        "Resident memory after the load test",
+        lambda r: r["rss_after_load_bytes"] / MiB,
+        "MiB",
+        "The same, after every concurrency level has run.",
+        digits=0,
+    )
+    two("First turn", lambda r: r["first_turn_ms"], "ms", "Latency of the very first message after start-up.", digits=0)
 
     levels = results["levels"]
-    lines += ["## Speed under load", "",
-              f"Simulated users play the test-story conversations back to back through the REST webhook "
-              f"(`POST /webhooks/rest/webhook`), each turn waiting for the bot's replies (NLU, policies, the "
-              f"custom action on the action server, the SQLite tracker store). Each level runs "
-              f"{results['duration_per_level_s']:.0f} s after a warm-up; one server at a time; the client "
-              f"runs on the same machine.", "",
-              f"![latency against concurrency]({chart_name})", ""]
+    lines += [
+        "## Speed under load",
+        "",
+        f"Simulated users play the test-story conversations back to back through the REST webhook "
+        f"(`POST /webhooks/rest/webhook`), each turn waiting for the bot's replies (NLU, policies, the "
+        f"custom action on the action server, the SQLite tracker store). Each level runs "
+        f"{results['duration_per_level_s']:.0f} s after a warm-up; one server at a time; the client "
+        f"runs on the same machine.",
+        "",
+        f"![latency against concurrency]({chart_name})",
+        "",
+    ]
 
     def per_level(title: str, key: str, unit: str, note: str, digits: int) -> None:
         nonlocal lines
@@ -197,37 +291,67 @@ def write_report(results: dict, path: Path, chart_name: str) -> None:
     per_level("Latency p50", "p50_ms", " ms", "Median time for one turn. Lower is better.", 0)
     per_level("Latency p95", "p95_ms", " ms", "95th percentile. Lower is better.", 0)
     per_level("Latency p99", "p99_ms", " ms", "99th percentile. Lower is better.", 0)
-    per_level("Rasa server CPU per turn", "rasa_cpu_ms_per_turn", " ms",
-              "CPU time (user + system, all threads, from /proc) the `rasa run` process used per turn. It "
-              "depends far less on other work on the machine than the wall-clock figures. Lower is better.", 1)
+    per_level(
+        "Rasa server CPU per turn",
+        "rasa_cpu_ms_per_turn",
+        " ms",
+        "CPU time (user + system, all threads, from /proc) the `rasa run` process used per turn. It "
+        "depends far less on other work on the machine than the wall-clock figures. Lower is better.",
+        1,
+    )
     rows = []
     for c in levels:
         o, d = _level(results, "ours", c)["rasa_cpu_ms_per_turn"], _level(results, "default", c)["rasa_cpu_ms_per_turn"]
         o_rate, d_rate = (1000 / o if o else None), (1000 / d if d else None)
         rows.append([str(c), _num(o_rate, 1) + " turns/s", _num(d_rate, 1) + " turns/s", _ratio(o_rate, d_rate)])
-    lines += ["### Throughput one free core would give (derived)", "",
-              "1000 / (Rasa server CPU ms per turn): the turns per second the Rasa server (one Python process) "
-              "could serve with a core to itself. An estimate, not a measurement, but it does not swing with "
-              "other work on the machine the way the measured throughput does. Higher is better.", ""]
+    lines += [
+        "### Throughput one free core would give (derived)",
+        "",
+        "1000 / (Rasa server CPU ms per turn): the turns per second the Rasa server (one Python process) "
+        "could serve with a core to itself. An estimate, not a measurement, but it does not swing with "
+        "other work on the machine the way the measured throughput does. Higher is better.",
+        "",
+    ]
     lines += _table(["concurrent conversations", "ours", "default", "ours / default"], rows)
-    per_level("Action server CPU per turn", "action_cpu_ms_per_turn", " ms",
-              "The same for the action server (shared by both setups; the same actions run).", 1)
+    per_level(
+        "Action server CPU per turn",
+        "action_cpu_ms_per_turn",
+        " ms",
+        "The same for the action server (shared by both setups; the same actions run).",
+        1,
+    )
     rows = []
     for c in levels:
         o, d = _level(results, "ours", c), _level(results, "default", c)
-        rows.append([str(c), f"{o['turns']} / {o['errors']} / {o['empty_replies']}",
-                     f"{d['turns']} / {d['errors']} / {d['empty_replies']}"])
+        rows.append(
+            [
+                str(c),
+                f"{o['turns']} / {o['errors']} / {o['empty_replies']}",
+                f"{d['turns']} / {d['errors']} / {d['empty_replies']}",
+            ]
+        )
     lines += ["### Turns measured / errors / empty replies", ""]
     lines += _table(["concurrent conversations", "ours", "default"], rows)
 
     top = max(levels)
     o_top, d_top = _level(results, "ours", top), _level(results, "default", top)
     check = results["action_reply_check_ms"]
-    lines += ["## Where a turn's time goes", "",
-              "NLU alone, CPU of the Rasa server per `/model/parse` call on the CLINC150 messages:", ""]
-    lines += _table(["ours", "default", "ours / default"],
-                    [[f"{ours['parse_cpu_ms']:.1f} ms", f"{default['parse_cpu_ms']:.1f} ms",
-                      _ratio(ours["parse_cpu_ms"], default["parse_cpu_ms"])]])
+    lines += [
+        "## Where a turn's time goes",
+        "",
+        "NLU alone, CPU of the Rasa server per `/model/parse` call on the CLINC150 messages:",
+        "",
+    ]
+    lines += _table(
+        ["ours", "default", "ours / default"],
+        [
+            [
+                f"{ours['parse_cpu_ms']:.1f} ms",
+                f"{default['parse_cpu_ms']:.1f} ms",
+                _ratio(ours["parse_cpu_ms"], default["parse_cpu_ms"]),
+            ]
+        ],
+    )
     lines += [
         f"A whole turn at {top} conversations costs the Rasa server {_num(o_top['rasa_cpu_ms_per_turn'], 1)} ms "
         f"(ours) and {_num(d_top['rasa_cpu_ms_per_turn'], 1)} ms (default) of CPU. Most of it is the same for "
@@ -254,8 +378,7 @@ def write_chart(results: dict, path: Path) -> None:
     for name in ("ours", "default"):
         load = [next(x for x in results[name]["load"] if x["concurrency"] == c) for c in levels]
         for key, style in (("p50_ms", "-"), ("p95_ms", "--"), ("p99_ms", ":")):
-            left.plot(levels, [x[key] for x in load], style, marker="o", color=colours[name],
-                      label=f"{name} {key[:3]}")
+            left.plot(levels, [x[key] for x in load], style, marker="o", color=colours[name], label=f"{name} {key[:3]}")
         right.plot(levels, [x["throughput"] for x in load], "-", marker="o", color=colours[name], label=name)
     for axis in (left, right):
         axis.set_xscale("log", base=2)

@@ -11,7 +11,7 @@ the CLINC150 messages held out by scripts/make_oos_nlu.py), it
    a cold training cache, timing each and measuring the model file;
 2. trains the TF-IDF + logistic regression baseline (bench/baseline.py);
 3. starts an action server and, one at a time, a Rasa server for each model
-   (as scripts/serve.py does: REST channel, HTTP API, SQLite tracker store),
+   (as servers/serve.py does: REST channel, HTTP API, SQLite tracker store),
    measures start-up time and resident memory, gets the NLU result of every
    evaluation message from /model/parse, plays the test stories through the
    REST webhook, then runs whole conversations at each concurrency level;
@@ -20,15 +20,16 @@ the CLINC150 messages held out by scripts/make_oos_nlu.py), it
 Seeds are fixed (Rasa components, the baseline, the order of the load), and
 every server is stopped on exit, on failure and on Ctrl-C.
 """
+
 from __future__ import annotations
 
 import argparse
-import secrets
 import datetime as dt
 import functools
 import json
 import os
 import platform
+import secrets
 import shutil
 import subprocess
 import sys
@@ -57,6 +58,7 @@ def log(message: str) -> None:
 
 
 # --- configs -------------------------------------------------------------------------
+
 
 def rasa_default_config_path() -> Path:
     """rasa/engine/recipes/config_files/default_config.yml in the installed Rasa package."""
@@ -109,6 +111,7 @@ def write_configs(work: Path, is_smoke: bool) -> Dict[str, Path]:
 
 # --- training ------------------------------------------------------------------------
 
+
 def train(name: str, config: Path, work: Path, env: Dict[str, str], is_smoke: bool) -> dict:
     cache = work / f"cache_{name}"
     shutil.rmtree(cache, ignore_errors=True)  # a cold cache: nothing reused between runs
@@ -117,14 +120,30 @@ def train(name: str, config: Path, work: Path, env: Dict[str, str], is_smoke: bo
     out = models / f"{name}.tar.gz"
     out.unlink(missing_ok=True)
     cmd = [
-        str(BIN / "rasa"), "train", "--config", str(config), "--domain", "domain.yml", "--data", "data",
-        "--out", str(models), "--fixed-model-name", name,
+        str(BIN / "rasa"),
+        "train",
+        "--config",
+        str(config),
+        "--domain",
+        "domain.yml",
+        "--data",
+        "data",
+        "--out",
+        str(models),
+        "--fixed-model-name",
+        name,
     ] + (["--augmentation", "0"] if is_smoke else [])
     log_file = work / f"train_{name}.log"
     started = time.monotonic()
     with open(log_file, "w") as handle:
-        result = subprocess.run(cmd, cwd=ROOT, env={**env, "RASA_CACHE_DIRECTORY": str(cache)},
-                                stdout=handle, stderr=subprocess.STDOUT, timeout=1800)
+        result = subprocess.run(
+            cmd,
+            cwd=ROOT,
+            env={**env, "RASA_CACHE_DIRECTORY": str(cache)},
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            timeout=1800,
+        )
     seconds = time.monotonic() - started
     if result.returncode != 0 or not out.exists():
         raise RuntimeError(f"training {name} failed; end of {log_file}:\n{log_file.read_text()[-3000:]}")
@@ -133,6 +152,7 @@ def train(name: str, config: Path, work: Path, env: Dict[str, str], is_smoke: bo
 
 
 # --- data ----------------------------------------------------------------------------
+
 
 def nlu_examples(path: Path) -> List[dict]:
     """Intent examples of an NLU file, or of every NLU file in a folder (as `rasa train` reads them)."""
@@ -144,11 +164,13 @@ def nlu_examples(path: Path) -> List[dict]:
     data = TrainingData().merge(*(load_data(f) for f in files))
     out = []
     for message in data.intent_examples:
-        out.append({
-            "text": message.get("text"),
-            "intent": message.get("intent"),
-            "spans": metrics.spans_from_entities(message.get("entities") or []),
-        })
+        out.append(
+            {
+                "text": message.get("text"),
+                "intent": message.get("intent"),
+                "spans": metrics.spans_from_entities(message.get("entities") or []),
+            }
+        )
     return out
 
 
@@ -175,6 +197,7 @@ def story_scenarios() -> List[Tuple[str, List[Tuple[str, List[str]]]]]:
 
 # --- evaluation ----------------------------------------------------------------------
 
+
 @functools.lru_cache(maxsize=1)
 def _content():
     from triage.content import load_content
@@ -183,7 +206,7 @@ def _content():
 
 
 def gets_department(intent: str, entities: List[dict]) -> bool:
-    """Would this message, first in a conversation, get a department? (as tests/test_model.py counts it)"""
+    """Would this message, first in a conversation, get a department? (as tests/model/test_model.py counts it)"""
     from actions.action_answer_followup import TOPIC_FOR_INTENT
     from triage.engine import REQUEST_INTENTS, Facts, request_from_entities
     from triage.vocabulary import facts_from_entities
@@ -206,8 +229,9 @@ def nlu_figures(holdout: List[dict], holdout_parsed: List[dict], clinc_parsed: L
 
     raw = [undo_fallback_prediction(p) if is_fallback_classifier_prediction(p) else p for p in holdout_parsed]
     intents = metrics.intent_scores([h["intent"] for h in holdout], [p["intent"]["name"] for p in raw])
-    entities = metrics.entity_f1([h["spans"] for h in holdout],
-                                 [metrics.spans_from_entities(p.get("entities") or []) for p in holdout_parsed])
+    entities = metrics.entity_f1(
+        [h["spans"] for h in holdout], [metrics.spans_from_entities(p.get("entities") or []) for p in holdout_parsed]
+    )
     triage = metrics.false_triage([p["intent"]["name"] for p in clinc_parsed])
     department = department_rate([(p["intent"]["name"], p.get("entities") or []) for p in clinc_parsed])
     return {"intent": intents, "entities": entities, "false_triage": triage, "department": department}
@@ -227,8 +251,13 @@ def baseline_figures(holdout: List[dict], clinc: List[str], threshold: float, am
     triage = metrics.false_triage(finals)
     department = department_rate([(intent, []) for intent in finals])  # no entities: only request intents count
     return {
-        "intent": intents, "entities": None, "false_triage": triage, "department": department,
-        "train_seconds": seconds, "train_examples": len(training), "predict_ms_per_message": per_message * 1000,
+        "intent": intents,
+        "entities": None,
+        "false_triage": triage,
+        "department": department,
+        "train_seconds": seconds,
+        "train_examples": len(training),
+        "predict_ms_per_message": per_message * 1000,
         "fallback": {"threshold": threshold, "ambiguity_threshold": ambiguity},
     }
 
@@ -238,8 +267,10 @@ def story_figures(outcomes: List[dict]) -> dict:
     right_turns = sum(1 for o in outcomes for e, g in zip(o["expected"], o["got"]) if e == g)
     right = [o for o in outcomes if o["expected"] == o["got"]]
     return {
-        "conversations": len(outcomes), "conversations_right": len(right),
-        "turns": turns, "turns_right": right_turns,
+        "conversations": len(outcomes),
+        "conversations_right": len(right),
+        "turns": turns,
+        "turns_right": right_turns,
         "wrong": [o for o in outcomes if o["expected"] != o["got"]],
     }
 
@@ -249,8 +280,12 @@ def level_figures(result: loadgen.LevelResult, rasa_cpu: float, action_cpu: floa
     figures = {
         "rasa_cpu_ms_per_turn": rasa_cpu * 1000 / len(lat) if lat else None,
         "action_cpu_ms_per_turn": action_cpu * 1000 / len(lat) if lat else None,
-        "concurrency": result.concurrency, "turns": len(lat), "errors": result.errors, "empty_replies": result.empty,
-        "conversations": result.conversations, "seconds": result.elapsed,
+        "concurrency": result.concurrency,
+        "turns": len(lat),
+        "errors": result.errors,
+        "empty_replies": result.empty,
+        "conversations": result.conversations,
+        "seconds": result.elapsed,
         "throughput": len(lat) / result.elapsed if result.elapsed else 0.0,
     }
     for q in (50, 95, 99):
@@ -258,8 +293,18 @@ def level_figures(result: loadgen.LevelResult, rasa_cpu: float, action_cpu: floa
     return figures
 
 
-def serve_and_measure(name: str, model: Path, work: Path, env: Dict[str, str], action: servers.ActionServer,
-                      holdout: List[dict], clinc: List[str], stories, levels: List[int], duration: float) -> dict:
+def serve_and_measure(
+    name: str,
+    model: Path,
+    work: Path,
+    env: Dict[str, str],
+    action: servers.ActionServer,
+    holdout: List[dict],
+    clinc: List[str],
+    stories,
+    levels: List[int],
+    duration: float,
+) -> dict:
     server = servers.RasaServer(name, model, work, env, action.url)
     try:
         startup = server.wait()
@@ -276,18 +321,22 @@ def serve_and_measure(name: str, model: Path, work: Path, env: Dict[str, str], a
         figures = nlu_figures(holdout, holdout_parsed, clinc_parsed)
         figures["parse_cpu_ms"] = parse_cpu_ms
         figures["stories"] = story_figures(loadgen.replay_stories(server.base, server.token, stories, name))
-        log(f"{name}: intent macro F1 {figures['intent']['macro_f1']:.3f}, "
+        log(
+            f"{name}: intent macro F1 {figures['intent']['macro_f1']:.3f}, "
             f"false triage {figures['false_triage']['rate']:.1%}, "
-            f"stories {figures['stories']['conversations_right']}/{figures['stories']['conversations']}")
+            f"stories {figures['stories']['conversations_right']}/{figures['stories']['conversations']}"
+        )
         figures["load"] = []
         for concurrency in levels:
             rasa_cpu, action_cpu = server.cpu(), action.cpu()
             level = loadgen.run_level(server.base, scenarios, concurrency, duration, name)
             result = level_figures(level, server.cpu() - rasa_cpu, action.cpu() - action_cpu)
             figures["load"].append(result)
-            log(f"{name}: {concurrency} conversations: {result['throughput']:.1f} turns/s, "
+            log(
+                f"{name}: {concurrency} conversations: {result['throughput']:.1f} turns/s, "
                 f"p50 {result['p50_ms']:.0f} ms, p95 {result['p95_ms']:.0f} ms, errors {result['errors']}, "
-            f"server CPU {result['rasa_cpu_ms_per_turn']:.0f} ms/turn")
+                f"server CPU {result['rasa_cpu_ms_per_turn']:.0f} ms/turn"
+            )
         figures["startup_seconds"] = startup
         figures["first_turn_ms"] = first_turn * 1000
         figures["rss_loaded_bytes"] = rss_loaded
@@ -320,6 +369,7 @@ def action_reply_check_ms(repeat: int = 30) -> float:
 
 # --- machine -------------------------------------------------------------------------
 
+
 def versions() -> Dict[str, str]:
     from importlib.metadata import version
 
@@ -349,21 +399,33 @@ def machine() -> dict:
     except OSError:
         pass
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True, timeout=10).stdout.strip()
-        changed = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                                 capture_output=True, text=True, timeout=10).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
         if commit and changed:
             commit += " + uncommitted changes"
     except (OSError, subprocess.SubprocessError):
         commit = ""
     return {
-        "cores": os.cpu_count(), "cpu": cpu, "memory_bytes": memory, "os": platform.platform(),
-        "load_average_start": os.getloadavg(), "commit": commit, "versions": versions(),
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "memory_bytes": memory,
+        "os": platform.platform(),
+        "load_average_start": os.getloadavg(),
+        "commit": commit,
+        "versions": versions(),
     }
 
 
 # --- main ----------------------------------------------------------------------------
+
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -385,7 +447,10 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     started = time.monotonic()
     env = {
-        **os.environ, "RASA_TELEMETRY_ENABLED": "false", "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2",
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "PYTHONPATH": str(ROOT),
+        "TF_CPP_MIN_LOG_LEVEL": "2",
         "PYTHONHASHSEED": "0",
         # endpoints.yml names ${ACTION_SERVER_TOKEN}: the bench's own servers get one
         # even when it is run by hand, outside `make bench`.
@@ -393,20 +458,29 @@ def main(argv: Optional[List[str]] = None) -> int:
     }
     results: dict = {
         "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-        "smoke": args.smoke, "note": args.note, "machine": machine(),
-        "levels": levels, "duration_per_level_s": duration,
+        "smoke": args.smoke,
+        "note": args.note,
+        "machine": machine(),
+        "levels": levels,
+        "duration_per_level_s": duration,
     }
     configs = write_configs(work, args.smoke)
     source = rasa_default_config_path()
-    results["configs"] = {"default_source": str(source.relative_to(source.parents[4])),
-                          "default": yaml.safe_load(configs["default"].read_text()),
-                          "ours": yaml.safe_load(configs["ours"].read_text())}
+    results["configs"] = {
+        "default_source": str(source.relative_to(source.parents[4])),
+        "default": yaml.safe_load(configs["default"].read_text()),
+        "ours": yaml.safe_load(configs["ours"].read_text()),
+    }
 
     holdout = nlu_examples(HOLDOUT)
     clinc = clinc_messages(args.smoke)
     stories = story_scenarios()
-    results["data"] = {"holdout_messages": len(holdout), "holdout_entities": sum(len(h["spans"]) for h in holdout),
-                       "clinc_messages": len(clinc), "test_stories": len(stories)}
+    results["data"] = {
+        "holdout_messages": len(holdout),
+        "holdout_entities": sum(len(h["spans"]) for h in holdout),
+        "clinc_messages": len(clinc),
+        "test_stories": len(stories),
+    }
 
     trained = {}
     for name in SETUPS:
@@ -423,12 +497,14 @@ def main(argv: Optional[List[str]] = None) -> int:
     try:
         action_server.wait()
         for name in SETUPS:
-            figures = serve_and_measure(name, Path(trained[name]["model"]), work, env, action_server,
-                                        holdout, clinc, stories, levels, duration)
+            figures = serve_and_measure(
+                name, Path(trained[name]["model"]), work, env, action_server, holdout, clinc, stories, levels, duration
+            )
             figures["train_seconds"] = trained[name]["seconds"]
             figures["model_bytes"] = trained[name]["bytes"]
-            figures["fallback"] = dict(zip(("threshold", "ambiguity_threshold"),
-                                           fallback_settings(yaml.safe_load(configs[name].read_text()))))
+            figures["fallback"] = dict(
+                zip(("threshold", "ambiguity_threshold"), fallback_settings(yaml.safe_load(configs[name].read_text())))
+            )
             results[name] = figures
     finally:
         action_server.close()

@@ -4,6 +4,7 @@ Every process is started in its own session and remembered, so `stop_all`
 (called on exit, on failure and on SIGINT/SIGTERM) ends exactly the processes
 this benchmark started, and nothing else.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -17,10 +18,10 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, List, Optional
 
-ROOT = Path(__file__).resolve().parent.parent
+from servers.local_services import free_port
+from servers.serve import wait_until_up
 
-from scripts.local_services import free_port  # noqa: E402
-from scripts.serve import wait_until_up  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 _STARTED: List[subprocess.Popen] = []
@@ -135,7 +136,7 @@ class ActionServer:
 
 
 class RasaServer:
-    """`rasa run` as scripts/serve.py starts it (REST channel, HTTP API, SQLite tracker store)."""
+    """`rasa run` as servers/serve.py starts it (REST channel, HTTP API, SQLite tracker store)."""
 
     def __init__(self, name: str, model: Path, workdir: Path, env: Dict[str, str], action_url: str) -> None:
         self.port = free_port()
@@ -150,9 +151,21 @@ class RasaServer:
         # a fresh store each run: the story and load conversation ids repeat between runs
         Path(server_env["TRACKER_DB"]).unlink(missing_ok=True)
         cmd = [
-            str(BIN / "python"), "-m", "scripts.rasa_server", "run", "--model", str(model), "--port", str(self.port),
-            "--enable-api", "--auth-token", self.token,
-            "--credentials", "credentials.yml", "--endpoints", "endpoints.yml",
+            str(BIN / "python"),
+            "-m",
+            "servers.rasa_server",
+            "run",
+            "--model",
+            str(model),
+            "--port",
+            str(self.port),
+            "--enable-api",
+            "--auth-token",
+            self.token,
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            "endpoints.yml",
         ]
         self.started = time.monotonic()
         self.proc = start(cmd, server_env, self.log)

@@ -20,6 +20,7 @@ Each call is its own conversation: the Rasa sender id is ``agent-<call id>``.
 Responses use the ``agent`` output channel name, so domain responses can have
 ``channel: agent`` variations, and the actions see ``agent`` as the input channel.
 """
+
 from __future__ import annotations
 
 import base64
@@ -35,11 +36,10 @@ from collections import defaultdict, deque
 from typing import Any, Awaitable, Callable, Deque, Dict, Optional, Text
 from urllib.parse import urlparse
 
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
 from channels.http import answer_message, json, secure, static_file
 
@@ -163,6 +163,7 @@ class AgentConsoleInput(InputChannel):
         resp = static_file("agent", "login.html", status=status)
         message = notice or self.settings.problem
         if message:  # fixed strings from this module, never user input
+            assert resp.body is not None and resp.content_type is not None  # static_file sets both
             body = resp.body.replace(b"<!--notice-->", f'<p class="notice" role="alert">{message}</p>'.encode())
             resp = secure(response.raw(body, status=status, content_type=resp.content_type))
         return resp

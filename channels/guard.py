@@ -15,6 +15,7 @@ Plain asyncio around Rasa's ``on_new_message`` (no Rasa internals are changed):
   A tracker store or lock store that is down is reported as ``STORE_DOWN`` so the
   channel can answer 503 instead of hanging or pretending all is well.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -22,10 +23,10 @@ import logging
 import os
 import re
 import unicodedata
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Optional
 
 from privacy.masking import mask
-from privacy.turn import start_turn, store_failed
+from storage.turn import start_turn, store_failed
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,9 @@ def _store_errors() -> tuple:
     return tuple(errors)
 
 
-async def run_turn(on_new_message: Callable[[Any], Awaitable[Any]], message: Any, seconds: float = None) -> str:
+async def run_turn(
+    on_new_message: Callable[[Any], Awaitable[Any]], message: Any, seconds: Optional[float] = None
+) -> str:
     """Run one turn; OK, TIMEOUT (cancelled), STORE_DOWN or FAILED. Never raises, never logs text."""
     seconds = timeout_seconds() if seconds is None else seconds
     flag = start_turn()
@@ -94,16 +97,23 @@ async def run_turn(on_new_message: Callable[[Any], Awaitable[Any]], message: Any
             return STORE_DOWN
         return OK
     except asyncio.TimeoutError:
-        logger.warning("no answer within %.1f s in conversation %s: sent the contacts instead", seconds,
-                       getattr(message, "sender_id", "?"))
+        logger.warning(
+            "no answer within %.1f s in conversation %s: sent the contacts instead",
+            seconds,
+            getattr(message, "sender_id", "?"),
+        )
         return TIMEOUT
     except _store_errors() as error:
-        logger.error("conversation store unavailable (%s) in conversation %s", type(error).__name__,
-                     getattr(message, "sender_id", "?"))
+        logger.error(
+            "conversation store unavailable (%s) in conversation %s",
+            type(error).__name__,
+            getattr(message, "sender_id", "?"),
+        )
         return STORE_DOWN
     except Exception as error:  # the user still gets the contacts; the type is enough to debug
-        logger.error("the assistant failed (%s) in conversation %s", type(error).__name__,
-                     getattr(message, "sender_id", "?"))
+        logger.error(
+            "the assistant failed (%s) in conversation %s", type(error).__name__, getattr(message, "sender_id", "?")
+        )
         return FAILED
 
 

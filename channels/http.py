@@ -5,6 +5,7 @@ Every page and file they serve carries a Content-Security-Policy that allows
 only the page's own origin, so nothing is loaded from another host and no
 inline script runs even if some text slipped into the page as HTML.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -19,6 +19,7 @@ messages). What it adds, before Rasa sees the message:
   tracker store is down the reply is 503 with the same text.
 - ``input_channel`` is always ``rest`` (a client can't claim to be another channel).
 """
+
 from __future__ import annotations
 
 import json

@@ -15,6 +15,7 @@ from ``.env`` (see ``channels/sms_config.py``). One request is one incoming text
 5. the assistant's answer is shaped for SMS (``channels/sms_text.py``) and
    returned as TwiML in the HTTP response (no outbound API call is needed).
 """
+
 from __future__ import annotations
 
 import logging
@@ -171,7 +172,9 @@ class SmsInput(InputChannel):
                 raw = (request.body or b"").decode("utf-8")
                 params = _Params(parse_qsl(raw, keep_blank_values=True, errors="strict"))
             except (UnicodeDecodeError, ValueError):
-                return response.text("Bad request: the form must be UTF-8 (application/x-www-form-urlencoded).", status=400)
+                return response.text(
+                    "Bad request: the form must be UTF-8 (application/x-www-form-urlencoded).", status=400
+                )
             if not self.signature_ok(request, params):
                 logger.warning("SMS webhook: refused a request with a missing or wrong signature")
                 return response.text("Forbidden: bad or missing X-Twilio-Signature.", status=403)

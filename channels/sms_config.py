@@ -8,6 +8,7 @@
 - ``SMS_VERIFY_SIGNATURE``: signature check on unless this is explicitly
   ``false`` / ``0`` / ``no`` / ``off`` (local development only).
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -11,17 +11,17 @@ Everything is under ``/chat/`` on the Rasa server:
 The widget uses plain ``fetch`` over this endpoint, so no JavaScript library is
 needed. Conversations are reported under channel name ``web``.
 """
+
 from __future__ import annotations
 
 import logging
 import re
 from typing import Any, Awaitable, Callable, Text
 
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 
 from channels.http import answer_message, json, static_file
 

@@ -12,6 +12,7 @@ in PyPI packages:
 The result is saved to ``build/spacy_pipeline`` (``SpacyNLP`` in config.yml points
 there). Usage: ``python -m nlu_pipeline.build [--out DIR]``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -83,11 +84,12 @@ def build(out: Path = DEFAULT_OUT) -> Path:
     ruler.add_patterns(patterns_for(content.vocabulary, nlp, lemma_table, inflections(lemma_table)))
     nlp.meta["name"] = "records_triage"
     nlp.meta["version"] = "1.0.0"
-    nlp.meta["description"] = "Blank English tokenizer, lookup lemmatizer and entity ruler built from content/vocabulary.yml"
+    nlp.meta["description"] = (
+        "Blank English tokenizer, lookup lemmatizer and entity ruler built from content/vocabulary.yml"
+    )
     out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out)
     return out
-
 
 
 if __name__ == "__main__":

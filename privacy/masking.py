@@ -21,6 +21,7 @@ a ZIP code, a year). The labels hold no digit and no "@", so masking twice
 changes nothing. The words around an identifier stay, so the assistant still
 understands the message ("my lawyer needs my records, SSN [ssn]").
 """
+
 from __future__ import annotations
 
 import re
@@ -97,7 +98,9 @@ _PHONE_RE = re.compile(
     rf")(?![0-9０-９])"
 )
 # Codes mixing letters and 5+ digits (A1234567, 12345AB6); plain words and short numbers stay.
-_CODE_RE = re.compile(rf"\b(?=(?:[A-Za-z\-]*{_D}){{5}})(?=[A-Za-z0-9\-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]\b")
+_CODE_RE = re.compile(
+    rf"\b(?=(?:[A-Za-z\-]*{_D}){{5}})(?=[A-Za-z0-9\-]*[A-Za-z])[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]\b"
+)
 _LONG_NUMBER_RE = re.compile(rf"(?<![0-9０-９])\d(?:{_SEP}?\d){{5,}}(?![0-9０-９])")
 _DATE_ONLY_RE = re.compile(rf"^(?:{_DATE})$", _I)
 

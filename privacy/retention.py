@@ -5,6 +5,7 @@ Works on Rasa's SQL tracker store (table ``events``: one row per event, with
 deleted whole, only when its newest event is older than the limit, so an old
 conversation that is still going on is kept.
 """
+
 from __future__ import annotations
 
 import time
@@ -18,14 +19,16 @@ EVENTS = "events"
 def database_url(env: Mapping[str, str]) -> str:
     """The tracker store's database, from the same .env settings the servers use."""
     if (env.get("TRACKER_STORE") or "sqlite").strip().lower() == "postgres":
-        return str(sa.engine.URL.create(
-            "postgresql",
-            username=env.get("POSTGRES_USER") or None,
-            password=env.get("POSTGRES_PASSWORD") or None,
-            host=env.get("POSTGRES_HOST") or "localhost",
-            port=int(env.get("POSTGRES_PORT") or 5432),
-            database=env.get("POSTGRES_DB") or "rasa",
-        ).render_as_string(hide_password=False))
+        return str(
+            sa.engine.URL.create(
+                "postgresql",
+                username=env.get("POSTGRES_USER") or None,
+                password=env.get("POSTGRES_PASSWORD") or None,
+                host=env.get("POSTGRES_HOST") or "localhost",
+                port=int(env.get("POSTGRES_PORT") or 5432),
+                database=env.get("POSTGRES_DB") or "rasa",
+            ).render_as_string(hide_password=False)
+        )
     return f"sqlite:///{env.get('TRACKER_DB') or 'var/tracker.db'}"
 
 
@@ -47,7 +50,7 @@ def delete_older_than(url: str, days: float, now: Optional[float] = None) -> int
             )
             senders = [row[0] for row in connection.execute(idle)]
             for start in range(0, len(senders), 500):
-                connection.execute(events.delete().where(events.c.sender_id.in_(senders[start:start + 500])))
+                connection.execute(events.delete().where(events.c.sender_id.in_(senders[start : start + 500])))
         return len(senders)
     finally:
         engine.dispose()

@@ -3,17 +3,17 @@
 Output: build/script/guided-script.html and build/script/guided-script.md,
 generated from content/*.yml (never edit them by hand).
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from triage.content import load_agent_wording, load_content
+from triage.guided_script import build_script, to_html, to_markdown
 
-from triage.content import load_agent_wording, load_content  # noqa: E402
-from triage.guided_script import build_script, to_html, to_markdown  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
@@ -27,8 +27,10 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "guided-script.html").write_text(to_html(script), encoding="utf-8")
     (args.out / "guided-script.md").write_text(to_markdown(script), encoding="utf-8")
-    print(f"Guided script: {args.out / 'guided-script.html'} and guided-script.md "
-          f"({len(script.requests)} requests, {len(script.answers)} answers)")
+    print(
+        f"Guided script: {args.out / 'guided-script.html'} and guided-script.md "
+        f"({len(script.requests)} requests, {len(script.answers)} answers)"
+    )
     return 0
 
 

@@ -7,6 +7,7 @@
 Run it daily (cron, a Kubernetes CronJob). Reads the tracker store settings
 (TRACKER_STORE, TRACKER_DB or POSTGRES_*) from .env like the servers do.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,11 +17,9 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from privacy.retention import database_url, delete_older_than
 
-from privacy.retention import database_url, delete_older_than  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv=None) -> int:
@@ -36,8 +35,8 @@ def main(argv=None) -> int:
         print("No retention period: set RETENTION_DAYS in .env or pass --days N.", file=sys.stderr)
         return 2
     url = database_url(env)
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).is_absolute():
-        url = f"sqlite:///{ROOT / url[len('sqlite:///'):]}"
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///") :]).is_absolute():
+        url = f"sqlite:///{ROOT / url[len('sqlite:///') :]}"
     deleted = delete_older_than(url, days)
     print(f"Deleted {deleted} conversation(s) idle for more than {days:g} days.")
     return 0

@@ -8,6 +8,7 @@ twilio's RequestValidator, posts it to http://localhost:$RASA_PORT/webhooks/sms/
 and prints each SMS of the TwiML answer. `--unsigned` sends no signature (the
 server must refuse it with 403 unless SMS_VERIFY_SIGNATURE=false).
 """
+
 from __future__ import annotations
 
 import argparse

@@ -18,6 +18,7 @@ This class runs each of those read-modify-write steps inside a short Redis mutex
 they are atomic across servers. The ticket queue itself (who is served next,
 waiting, expiry) is Rasa's own, unchanged.
 """
+
 from __future__ import annotations
 
 from typing import Text
@@ -35,8 +36,12 @@ class AtomicRedisLockStore(RedisLockStore):
         super().__init__(host=endpoint_config.url or "localhost", **endpoint_config.kwargs)
 
     def _mutex(self, conversation_id: Text):
-        return self.red.lock(f"{self.key_prefix}{conversation_id}:mutex", timeout=MUTEX_SECONDS,
-                             blocking_timeout=MUTEX_SECONDS, sleep=0.005)
+        return self.red.lock(
+            f"{self.key_prefix}{conversation_id}:mutex",
+            timeout=MUTEX_SECONDS,
+            blocking_timeout=MUTEX_SECONDS,
+            sleep=0.005,
+        )
 
     def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
         with self._mutex(conversation_id):

@@ -1,10 +1,14 @@
 """A fresh clone stands on its own: nothing the project runs reads outside it."""
+
 from __future__ import annotations
 
 import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.unit
 ROOT = Path(__file__).resolve().parent.parent
 # paths that climb out of the clone ("../x") or name the folder beside it ("shared")
 OUTSIDE = re.compile(r"""\.\./[A-Za-z]|["']shared["']|/work/shared""")
@@ -29,8 +33,11 @@ def test_no_code_or_config_reads_outside_the_clone():
 
 
 def test_the_pattern_catches_the_old_ways():
-    for line in ('ROUTING = ROOT.parent / "shared" / "facts"', "location: ../shared/seeds/000.txt",
-                 "Path(__file__).resolve().parents[2] / 'shared'"):
+    for line in (
+        'ROUTING = ROOT.parent / "shared" / "facts"',
+        "location: ../shared/seeds/000.txt",
+        "Path(__file__).resolve().parents[2] / 'shared'",
+    ):
         assert OUTSIDE.search(line), line
 
 

@@ -5,13 +5,14 @@ the split differ: questions say "Ask the caller …" (content/agent.yml), and a
 route's answer is what to read out (summary, steps, time and cost) plus the card,
 from which the console shows the checklist and the contacts.
 """
+
 from __future__ import annotations
 
 from typing import List
 
-from triage.content import AgentWording, Content
+from triage.content_schema import AgentWording, Content
 from triage.engine import Question, Route
-from triage.render import Reply, Renderer
+from triage.render import Renderer, Reply
 
 
 class AgentRenderer(Renderer):

@@ -5,6 +5,7 @@ Pure: no Rasa imports. Checked at load: every source is known, every placeholder
 points at a contact, value, number or the portal, every `for` names a route or a
 department, and every option list matches the question it answers.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +16,8 @@ from typing import Dict, List
 import yaml
 from pydantic import validator
 
-from triage.content import CONTENT_DIR, DEPARTMENTS, PLACEHOLDER, Content, Strict, Text, load_content
+from triage.content import CONTENT_DIR, load_content
+from triage.content_schema import DEPARTMENTS, PLACEHOLDER, Content, Strict, Text
 
 SAFETY_KINDS = ("crisis", "emergency", "abuse", "poison")
 ASK_KINDS = ("phone", "email", "fax", "mail", "hours", "cost", "time", "include")

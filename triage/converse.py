@@ -17,12 +17,13 @@ order a careful clerk follows:
 10. our open question once more with the ROI phone, never in a loop;
 11. everything else goes to the handler of its intent (``delegate``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from triage.content import PLACEHOLDER, Content, Text
+from triage.content_schema import PLACEHOLDER, Content, Text
 from triage.conversation_content import ConversationContent
 from triage.engine import REQUEST_INTENTS, REQUESTS, Facts, Question, Route, triage
 from triage.render import Renderer, Reply
@@ -31,11 +32,31 @@ from triage.vocabulary import clean
 
 FACT_FIELDS = ("record_kind", "imaging_kind", "recipient", "requester", "leave_program", "leave_type", "region")
 INTENT_FOR_REQUEST = {request: intent for intent, request in REQUEST_INTENTS.items()}
-RIGHTS_INTENTS = ("ask_right_to_records", "ask_denial_rights", "ask_free_copy", "ask_record_format",
-                  "ask_explain_codes", "ask_correction_rights", "ask_complaint", "ask_records_fees",
-                  "ask_records_deadline", "report_overdue_request", "request_records_letter")
-JOINTS = (" and also ", " also ", " and i ", " plus ", " as well as ", " and my ", " and a ", " and to ", " and ",
-          " then ")
+RIGHTS_INTENTS = (
+    "ask_right_to_records",
+    "ask_denial_rights",
+    "ask_free_copy",
+    "ask_record_format",
+    "ask_explain_codes",
+    "ask_correction_rights",
+    "ask_complaint",
+    "ask_records_fees",
+    "ask_records_deadline",
+    "report_overdue_request",
+    "request_records_letter",
+)
+JOINTS = (
+    " and also ",
+    " also ",
+    " and i ",
+    " plus ",
+    " as well as ",
+    " and my ",
+    " and a ",
+    " and to ",
+    " and ",
+    " then ",
+)
 SMALL_TALK = ("greet", "goodbye", "thank", "affirm", "deny")
 # A department named alone gets the answer of its most common request.
 REPRESENTATIVE = {
@@ -118,7 +139,7 @@ def _faq_index(conversation: ConversationContent):
 
 
 def _build_faq_index(conversation: ConversationContent):
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 
     keys, texts = [], []
     for key, faq in conversation.faq.items():
@@ -139,8 +160,10 @@ def nearest_faq(conversation: ConversationContent, text: str, targets: Sequence[
         return None, 0.0
     keys, (words, chars), (word_matrix, char_matrix) = _faq_index(conversation)
     query = text.lower()
-    scores = ((word_matrix @ words.transform([query]).T).toarray().ravel()
-              + (char_matrix @ chars.transform([query]).T).toarray().ravel()) / 2
+    scores = (
+        (word_matrix @ words.transform([query]).T).toarray().ravel()
+        + (char_matrix @ chars.transform([query]).T).toarray().ravel()
+    ) / 2
     best: Tuple[Optional[str], float] = (None, 0.0)
     for key, score in zip(keys, scores):
         if score > best[1] and set(conversation.faq[key].for_) & set(targets):
@@ -149,6 +172,7 @@ def nearest_faq(conversation: ConversationContent, text: str, targets: Sequence[
 
 
 # -- answers -------------------------------------------------------------------------
+
 
 def _facts(request: str, values: Dict[str, str]) -> Facts:
     return Facts(request=request, **{k: v for k, v in values.items() if k in FACT_FIELDS and v})
@@ -168,8 +192,9 @@ def fact_slots(facts: Facts) -> Dict[str, Any]:
     return {"request_type": facts.request, **{name: getattr(facts, name) for name in FACT_FIELDS}}
 
 
-def answer_requests(content: Content, render: Renderer, requests: Sequence[str], values: Dict[str, str],
-                    note: Optional[str] = None) -> Outcome:
+def answer_requests(
+    content: Content, render: Renderer, requests: Sequence[str], values: Dict[str, str], note: Optional[str] = None
+) -> Outcome:
     """Decide and answer the first request (it sets the state) and a second one.
     ``note`` is a line added after the first answer (e.g. what proof to send)."""
     first = _facts(requests[0], values)
@@ -184,8 +209,7 @@ def answer_requests(content: Content, render: Renderer, requests: Sequence[str],
         slots.update(department=decision.department, route=decision.route_id, pending_question=None)
     elif isinstance(decision, Question):
         replies.append(render.question(decision))
-        slots.update(department=_department_of_question(decision, content), route=None,
-                     pending_question=decision.slot)
+        slots.update(department=_department_of_question(decision, content), route=None, pending_question=decision.slot)
     for extra in requests[1:2]:
         extra_decision = triage(_facts(extra, values), content)
         replies.append(render.also())
@@ -201,8 +225,9 @@ def _route_for(content: Content, request: str, values: Dict[str, str]) -> Option
     return decision if isinstance(decision, Route) else None
 
 
-def detail(content: Content, conversation: ConversationContent, render: Renderer, route: Route,
-           asks: Sequence[str]) -> List[Reply]:
+def detail(
+    content: Content, conversation: ConversationContent, render: Renderer, route: Route, asks: Sequence[str]
+) -> List[Reply]:
     """Only the details asked for, about ``route``."""
     lines: List[str] = []
     for ask in asks:
@@ -261,7 +286,7 @@ def pick_requests(said: Said, reading: Reading) -> List[str]:
         # ("my MRI records", "records for my disability form")
         records_at = reading.positions.get("records", 0)
         first_specific = min(reading.positions.get(r, 0) for r in specific)
-        between = reading.text[min(records_at, first_specific):max(records_at, first_specific)]
+        between = reading.text[min(records_at, first_specific) : max(records_at, first_specific)]
         apart = any(joint in between for joint in JOINTS)
         words = words if apart else specific
     if nlu and said.confidence >= NLU_SURE:
@@ -295,8 +320,11 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
     # 2. safety first
     if reading.safety:
         reply = fill(content, conversation, conversation.safety[reading.safety].reply, render.language)
-        return Outcome([Reply(reply)], {"department": None, "route": None, "pending_question": None,
-                                        "question_repeated": False}, kind=f"safety:{reading.safety}")
+        return Outcome(
+            [Reply(reply)],
+            {"department": None, "route": None, "pending_question": None, "question_repeated": False},
+            kind=f"safety:{reading.safety}",
+        )
 
     # 3. a typed answer to our open question
     if state.pending and state.request:
@@ -308,15 +336,26 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
             return outcome
 
     # 4. neighbours
-    booking = reading.neighbour in ("appointments", "scan_booking") and bool(
-        find(conversation.booking_markers, reading.text)) and not find(conversation.copy_markers, reading.text)
-    about_context = bool(state.route) and nearest_faq(
-        conversation, text, [t for t in (state.route, state.department) if t])[1] >= FAQ_MAYBE
-    if reading.neighbour and not about_context and (booking or reading.neighbour == "scan_booking"
-                                                    or not (reading.requests or reading.departments)):
+    booking = (
+        reading.neighbour in ("appointments", "scan_booking")
+        and bool(find(conversation.booking_markers, reading.text))
+        and not find(conversation.copy_markers, reading.text)
+    )
+    about_context = (
+        bool(state.route)
+        and nearest_faq(conversation, text, [t for t in (state.route, state.department) if t])[1] >= FAQ_MAYBE
+    )
+    if (
+        reading.neighbour
+        and not about_context
+        and (booking or reading.neighbour == "scan_booking" or not (reading.requests or reading.departments))
+    ):
         reply = fill(content, conversation, conversation.neighbours[reading.neighbour].reply, render.language)
-        return Outcome([Reply(reply)], {"department": None, "route": None, "pending_question": None},
-                       kind=f"neighbour:{reading.neighbour}")
+        return Outcome(
+            [Reply(reply)],
+            {"department": None, "route": None, "pending_question": None},
+            kind=f"neighbour:{reading.neighbour}",
+        )
 
     # 5. a correction of what was said
     other = [r for r in reading.requests if r != state.request and r != "records"]
@@ -355,13 +394,17 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
             return Outcome([Reply(text_out)], slots, kind="definition:" + ",".join(k for _, k, _ in chosen))
 
     # context: the route in the conversation, and the routes this message names
-    context_route = (_route_for(content, state.request, _state_values(state))
-                     if state.request and state.route else None)
+    context_route = _route_for(content, state.request, _state_values(state)) if state.request and state.route else None
     message_requests = pick_requests(said, reading)
     targets = [t for t in (state.route, state.department) if t]
     for request in message_requests[:1]:
-        route = _route_for(content, request, _records_default(_new_request_values(state, said, reading), reading)
-                           if request == "records" else _new_request_values(state, said, reading))
+        route = _route_for(
+            content,
+            request,
+            _records_default(_new_request_values(state, said, reading), reading)
+            if request == "records"
+            else _new_request_values(state, said, reading),
+        )
         if route:
             targets += [route.route_id, route.department or ""]
     for department in reading.departments:
@@ -370,8 +413,11 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
     # a fact given about the request in context ("she gets migraines twice a month"):
     # a new route when it changes the answer, else the meaning of that fact
     if state.request and context_route is not None and not message_requests and not reading.question:
-        new = {k: v for k, v in {**said.facts, **reading.facts}.items()
-               if k in FACT_FIELDS and v and state.facts.get(k) != v}
+        new = {
+            k: v
+            for k, v in {**said.facts, **reading.facts}.items()
+            if k in FACT_FIELDS and v and state.facts.get(k) != v
+        }
         if new:
             values = {**_state_values(state), **new}
             changed_route = _route_for(content, state.request, values)
@@ -379,10 +425,13 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
                 outcome = answer_requests(content, render, [state.request], values)
                 outcome.kind = "more_facts"
                 return outcome
-            definition = content.definitions.get(f"{new.get('leave_type')}_leave")
-            if definition is not None:
-                return Outcome([Reply(f"{definition.term.get(render.language)}: {definition.text.get(render.language)}")],
-                               fact_slots(_facts(state.request, values)), kind="more_facts")
+            meaning = content.definitions.get(f"{new.get('leave_type')}_leave")
+            if meaning is not None:
+                return Outcome(
+                    [Reply(f"{meaning.term.get(render.language)}: {meaning.text.get(render.language)}")],
+                    fact_slots(_facts(state.request, values)),
+                    kind="more_facts",
+                )
 
     # 6. a question about the answer in context
     new_request = bool(message_requests) and message_requests[0] != state.request
@@ -394,15 +443,25 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
 
     # 7. a direct question for a detail: about a department named, the answer in
     # context, or records; a new request gets its whole answer instead (step 8)
-    ours = bool(reading.departments or context_route or state.department
-                or find(conversation.records_markers, reading.text))
-    if reading.asks and ours and (reading.question or reading.words <= 6 or reading.departments) and (
-            reading.departments or not new_request):
+    ours = bool(
+        reading.departments or context_route or state.department or find(conversation.records_markers, reading.text)
+    )
+    if (
+        reading.asks
+        and ours
+        and (reading.question or reading.words <= 6 or reading.departments)
+        and (reading.departments or not new_request)
+    ):
         route = _detail_route(content, state, said, reading, message_requests, context_route)
         if route is not None:
-            slots = {"department": route.department, "route": route.route_id, "pending_question": None,
-                     "question_repeated": False, **fact_slots(route.facts)}
-            return Outcome(detail(content, conversation, render, route, reading.asks), slots, kind="detail")
+            detail_slots: Dict[str, Any] = {
+                "department": route.department,
+                "route": route.route_id,
+                "pending_question": None,
+                "question_repeated": False,
+                **fact_slots(route.facts),
+            }
+            return Outcome(detail(content, conversation, render, route, reading.asks), detail_slots, kind="detail")
 
     if faq and score >= FAQ_MAYBE and reading.question:
         return _faq_outcome(content, conversation, render, faq, state, reading)
@@ -410,8 +469,11 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
     # 8. requests
     if message_requests:
         same = state.request in message_requests and state.pending
-        values = {**_state_values(state), **said.facts, **reading.facts} if same else \
-            _new_request_values(state, said, reading)
+        values = (
+            {**_state_values(state), **said.facts, **reading.facts}
+            if same
+            else _new_request_values(state, said, reading)
+        )
         if message_requests[0] == "records":
             values = _records_default(values, reading)
         note = None
@@ -422,8 +484,11 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
     # 9. a department named alone
     if reading.departments and said.intent not in SMALL_TALK:
         request, facts = REPRESENTATIVE[reading.departments[0]]
-        values = {**facts, **({"region": state.facts["region"]} if state.facts.get("region") else {}),
-                  **{k: v for k, v in reading.facts.items() if k == "region"}}
+        values = {
+            **facts,
+            **({"region": state.facts["region"]} if state.facts.get("region") else {}),
+            **{k: v for k, v in reading.facts.items() if k == "region"},
+        }
         outcome = answer_requests(content, render, [request], values)
         outcome.kind = "department"
         return outcome
@@ -440,15 +505,20 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
         if not state.repeated:
             question = render.question(Question(state.pending, _facts(state.request, _state_values(state))))
             again = render.fill(content.messages.followup["no_topic"]).split(". ")[-1]
-            return Outcome([Reply(f"{question.text} {again}", question.buttons)], {"question_repeated": True},
-                           kind="ask_again")
-        return Outcome(delegate=said.intent, slots={"pending_question": None, "question_repeated": False},
-                       kind="let_go")
+            return Outcome(
+                [Reply(f"{question.text} {again}", question.buttons)], {"question_repeated": True}, kind="ask_again"
+            )
+        return Outcome(
+            delegate=said.intent, slots={"pending_question": None, "question_repeated": False}, kind="let_go"
+        )
 
     # an unclear message about the answer in context: the nearest route question,
     # else how to reach that department; never "I can't help"
-    unclear = (said.intent not in REQUEST_INTENTS and said.intent not in SMALL_TALK + ("ask_for_human",)
-               and not (said.intent in RIGHTS_INTENTS and rights))
+    unclear = (
+        said.intent not in REQUEST_INTENTS
+        and said.intent not in SMALL_TALK + ("ask_for_human",)
+        and not (said.intent in RIGHTS_INTENTS and rights)
+    )
     if context_route is not None and unclear:
         if faq and score >= FAQ_CONTEXT:
             return _faq_outcome(content, conversation, render, faq, state, reading)
@@ -461,8 +531,14 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
     return Outcome(delegate=said.intent, kind="intent")
 
 
-def _detail_route(content: Content, state: State, said: Said, reading: Reading, requests: Sequence[str],
-                  context_route: Optional[Route]) -> Optional[Route]:
+def _detail_route(
+    content: Content,
+    state: State,
+    said: Said,
+    reading: Reading,
+    requests: Sequence[str],
+    context_route: Optional[Route],
+) -> Optional[Route]:
     """The route whose detail is asked: a department named, a request named, the
     route in context, or ROI's when nothing else says (records questions)."""
     region = reading.facts.get("region") or state.facts.get("region")
@@ -494,13 +570,14 @@ def _detail_route(content: Content, state: State, said: Said, reading: Reading, 
     return _route_for(content, request, {**facts, **place})
 
 
-def _faq_outcome(content: Content, conversation: ConversationContent, render: Renderer, key: str, state: State,
-                 reading: Reading) -> Outcome:
+def _faq_outcome(
+    content: Content, conversation: ConversationContent, render: Renderer, key: str, state: State, reading: Reading
+) -> Outcome:
     text = fill(content, conversation, conversation.faq[key].answer, render.language)
     slots: Dict[str, Any] = {}
     if not state.department:
         targets = [t for t in conversation.faq[key].for_ if t in REPRESENTATIVE]
-        department = (reading.departments or targets or [None])[0]
-        if department:
-            slots["department"] = department
+        named = list(reading.departments) or targets
+        if named:
+            slots["department"] = named[0]
     return Outcome([Reply(text)], slots, kind=f"faq:{key}")

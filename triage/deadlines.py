@@ -5,6 +5,7 @@ Working (business) days skip Saturdays, Sundays and US federal holidays (from th
 Dates people type ("March 3", "10/14", "two weeks ago", "last Monday") are read
 with ``dateparser`` relative to ``today``.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,7 +16,7 @@ from typing import List, Optional, Tuple
 
 import holidays
 
-from triage.content import Content, DeadlineRule, Text
+from triage.content_schema import Content, DeadlineRule, Text
 
 FEDERAL = "federal"
 
@@ -51,6 +52,13 @@ class DueDate:
     legal: bool  # a deadline in law (False for the health system's own aim)
 
 
+def _days(content: Content, key: str) -> int:
+    amount = content.values[key].amount
+    if amount is None:  # the content check refuses a deadline value without an amount
+        raise KeyError(f"values.{key} has no amount")
+    return int(amount)
+
+
 def _rules_for(content: Content, jurisdiction: Optional[str]) -> List[Tuple[DeadlineRule, bool]]:
     deadlines = content.rights.deadlines
     where = jurisdiction if jurisdiction in deadlines else FEDERAL
@@ -65,7 +73,7 @@ def due_dates(content: Content, asked_on: dt.date, jurisdiction: Optional[str], 
     """
     out = []
     for rule, legal in _rules_for(content, jurisdiction):
-        days = int(content.values[rule.value].amount) + (int(content.values[rule.extra].amount) if rule.extra else 0)
+        days = _days(content, rule.value) + (_days(content, rule.extra) if rule.extra else 0)
         if rule.unit == "days":
             due = asked_on + dt.timedelta(days=days)
         else:
@@ -89,8 +97,24 @@ _MONTHS = (
     "august|september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
     "septiembre|octubre|noviembre|diciembre"
 )
-_WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "couple of": 2, "few": 3}
+_WORD_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "couple of": 2,
+    "few": 3,
+}
 
 
 @dataclass(frozen=True)
@@ -107,7 +131,9 @@ def _looks_like_date(found: str) -> bool:
         return True
     if re.search(r"\d{1,2}\s*/\s*\d{1,2}", text):
         return True
-    return bool(re.search(rf"\b({_MONTHS})\.?\s+\d{{1,2}}|\b\d{{1,2}}(st|nd|rd|th)?\s+(of\s+|de\s+)?({_MONTHS})\b", text))
+    return bool(
+        re.search(rf"\b({_MONTHS})\.?\s+\d{{1,2}}|\b\d{{1,2}}(st|nd|rd|th)?\s+(of\s+|de\s+)?({_MONTHS})\b", text)
+    )
 
 
 def _normalise(text: str) -> str:
@@ -115,7 +141,9 @@ def _normalise(text: str) -> str:
     # "a couple of weeks ago", "a few days ago" -> digits dateparser reads
     for words, number in sorted(_WORD_NUMBERS.items(), key=lambda kv: -len(kv[0])):
         text = re.sub(rf"\b(?:a\s+)?{words}\s+(day|week|month)s?\s+ago\b", rf"{number} \1s ago", text)
-    text = re.sub(r"\b(over|about|around|almost|nearly|like|roughly|more than)\s+(\d+\s+(?:day|week|month)s?\s+ago)", r"\2", text)
+    text = re.sub(
+        r"\b(over|about|around|almost|nearly|like|roughly|more than)\s+(\d+\s+(?:day|week|month)s?\s+ago)", r"\2", text
+    )
     return text
 
 

@@ -3,12 +3,13 @@
 A pure function of the gathered facts and the content files. No Rasa imports:
 Rasa collects the facts, custom actions call :func:`triage` and render the result.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple, Union
 
-from triage.content import Content, RouteSpec, Text
+from triage.content_schema import Content, RouteSpec, Text
 
 # Request types (set from the intent) and the intent that names each.
 REQUEST_INTENTS = {

@@ -17,6 +17,7 @@ Schedules:
   disability / SSI appeal (once every 2 years); California for public-benefit
   appeals.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import List, Optional, Tuple
 
-from triage.content import Content
+from triage.content_schema import Content
 
 MAX_PAGES = 1_000_000
 
@@ -40,11 +41,35 @@ FREE_PURPOSES = {
 PAID_LEAVE_PROGRAMS = {"wa_pfml", "paid_leave_oregon"}
 
 _WORDS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "a": 1,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "a": 1,
 }
 _SCALES = {"hundred": 100, "thousand": 1000}
 _PAGE_WORD = r"(?:pages?|pgs?|pp|sheets?|hojas?|p[aá]ginas?)\b"
@@ -84,7 +109,9 @@ def read_pages(text: str, bare_number: bool = False) -> PageCount:
     text = (text or "").lower().replace("\u2212", "-")
     match = re.search(rf"(-\s*)?(\d[\d,.]*)\s*-?\s*{_PAGE_WORD}", text)
     if match is None and bare_number:
-        match = re.fullmatch(r"\s*(?:about|around|maybe|like|roughly|~)?\s*(-\s*)?(\d[\d,.]*)\s*(?:%s)?\s*[.!?]?\s*" % _PAGE_WORD, text)
+        match = re.fullmatch(
+            r"\s*(?:about|around|maybe|like|roughly|~)?\s*(-\s*)?(\d[\d,.]*)\s*(?:%s)?\s*[.!?]?\s*" % _PAGE_WORD, text
+        )
     if match:
         digits = match.group(2).rstrip(".,")
         if match.group(1):

@@ -7,15 +7,17 @@ and every final answer with its steps, checklist and contacts (and how they
 differ in each region). Rendered as Markdown and as a standalone HTML page.
 Nothing here is typed by hand: change the content files and regenerate.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from jinja2 import Environment, select_autoescape
 
-from triage.content import AgentWording, Content
+from triage.content_schema import AgentWording, Content
 from triage.engine import Facts, Question, Route, default_region, triage
 from triage.render import Renderer
 
@@ -180,7 +182,9 @@ class ScriptBuilder:
         )
 
 
-def build_script(content: Content, wording: AgentWording, language: str = "en", today: Optional[dt.date] = None) -> Script:
+def build_script(
+    content: Content, wording: AgentWording, language: str = "en", today: Optional[dt.date] = None
+) -> Script:
     return ScriptBuilder(content, wording, language).build(today)
 
 
@@ -211,9 +215,9 @@ def to_markdown(script: Script) -> str:
         else:
             out.append(f"- Ask: {node.ask}")
             for branch in node.branches:
-                out.append(f"  - \"{branch.label}\": {_outcome_md(branch.node, titles)}")
+                out.append(f'  - "{branch.label}": {_outcome_md(branch.node, titles)}')
                 for sub in branch.node.branches:
-                    out.append(f"    - \"{sub.label}\": {_outcome_md(sub.node, titles)}")
+                    out.append(f'    - "{sub.label}": {_outcome_md(sub.node, titles)}')
         if node.shortcuts:
             out.append("- If the caller already said:")
             for cut in node.shortcuts:
@@ -223,14 +227,22 @@ def to_markdown(script: Script) -> str:
     out += [
         "## 2. Callers in Washington",
         "",
-        f"When the caller says only \"Washington\": {question} ({' / '.join(options)}).",
+        f'When the caller says only "Washington": {question} ({" / ".join(options)}).',
         "Each answer below says what changes outside the home region.",
         "",
         "## 3. Answers",
         "",
     ]
     for a in script.answers:
-        out += [f"### {a.title} (#{a.route_id})", "", f"**Department:** {a.department}", "", f"**Say:** {a.say}", "", "**Steps:**"]
+        out += [
+            f"### {a.title} (#{a.route_id})",
+            "",
+            f"**Department:** {a.department}",
+            "",
+            f"**Say:** {a.say}",
+            "",
+            "**Steps:**",
+        ]
         out += [f"{i}. {s}" for i, s in enumerate(a.steps, 1)]
         out += [f"\n{n}" for n in a.notes]
         if a.include:
@@ -240,90 +252,17 @@ def to_markdown(script: Script) -> str:
         if a.time_cost:
             out += [""] + a.time_cost
         for region, steps, contacts in a.regions:
-            out += ["", f"**In {region}:**"] + [f"{i}. {s}" for i, s in enumerate(steps, 1)] + [f"- {c}" for c in contacts]
+            out += (
+                ["", f"**In {region}:**"] + [f"{i}. {s}" for i, s in enumerate(steps, 1)] + [f"- {c}" for c in contacts]
+            )
         out.append("")
     return "\n".join(out)
 
 
 # -- HTML ------------------------------------------------------------------------
 
-HTML = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Guided script: records and forms ({{ s.organization }})</title>
-<style>
-body { font: 11pt/1.45 system-ui, sans-serif; color: #1a1a1a; max-width: 60rem; margin: 1rem auto; padding: 0 1rem; }
-h1 { font-size: 1.5rem; } h2 { border-bottom: 2px solid #0b4f8a; color: #0b4f8a; margin-top: 2rem; }
-h3 { margin-bottom: 0.3rem; } a { color: #0b4f8a; }
-.request, .answer { break-inside: avoid; border: 1px solid #6b6b6b; border-radius: 0.4rem; padding: 0.3rem 0.8rem; margin: 0.6rem 0; }
-.ask { font-weight: 600; } .label { font-weight: 600; }
-.checklist { list-style: none; padding-left: 0.4rem; } .checklist li::before { content: "\\2610  "; }
-@media print { a { color: #1a1a1a; text-decoration: none; } body { margin: 0; } }
-</style>
-</head>
-<body>
-<h1>Guided script: records and forms ({{ s.organization }})</h1>
-<p>Generated from the content files on {{ s.generated }}. Do not edit by hand: run <code>make script</code>.</p>
-
-<h2 id="needs">1. Find out what the caller needs</h2>
-{% for request, name, node in s.requests %}
-<section class="request" id="request-{{ request }}">
-<h3>{{ name }}</h3>
-<ul>
-{% if node.route_id %}
-<li>Answer: <a href="#{{ node.route_id }}">{{ titles[node.route_id] }}</a></li>
-{% else %}
-<li><span class="ask">Ask:</span> {{ node.ask }}
-  <ul>
-  {% for b in node.branches %}
-  <li>&ldquo;{{ b.label }}&rdquo;: {{ outcome(b.node) }}
-    {% if b.node.branches %}<ul>{% for sub in b.node.branches %}<li>&ldquo;{{ sub.label }}&rdquo;: {{ outcome(sub.node) }}</li>{% endfor %}</ul>{% endif %}
-  </li>
-  {% endfor %}
-  </ul>
-</li>
-{% endif %}
-{% if node.shortcuts %}
-<li>If the caller already said:
-  <ul>
-  {% for cut in node.shortcuts %}<li><span class="label">{{ cut.fact }}:</span> {{ cut.values | join(", ") }}: {{ outcome(cut.outcome) }}</li>{% endfor %}
-  </ul>
-</li>
-{% endif %}
-</ul>
-</section>
-{% endfor %}
-
-<h2 id="washington">2. Callers in Washington</h2>
-<p>When the caller says only &ldquo;Washington&rdquo;: <span class="ask">{{ s.region_question[0] }}</span>
-({{ s.region_question[1] | join(" / ") }}). Each answer below says what changes outside the home region.</p>
-
-<h2 id="answers">3. Answers</h2>
-{% for a in s.answers %}
-<section class="answer" id="{{ a.route_id }}">
-<h3>{{ a.title }}</h3>
-<p><span class="label">Department:</span> {{ a.department }}</p>
-<p><span class="label">Say:</span> {{ a.say }}</p>
-<p class="label">Steps:</p>
-<ol>{% for step in a.steps %}<li>{{ step }}</li>{% endfor %}</ol>
-{% for note in a.notes %}<p>{{ note }}</p>{% endfor %}
-{% if a.include %}<p class="label">Checklist (what the caller must provide):</p>
-<ul class="checklist">{% for item in a.include %}<li>{{ item }}</li>{% endfor %}</ul>{% endif %}
-{% if a.contacts %}<p class="label">Contacts:</p>
-<ul>{% for c in a.contacts %}<li>{{ c }}</li>{% endfor %}</ul>{% endif %}
-{% for line in a.time_cost %}<p>{{ line }}</p>{% endfor %}
-{% for region, steps, contacts in a.regions %}
-<p class="label">In {{ region }}:</p>
-<ol>{% for step in steps %}<li>{{ step }}</li>{% endfor %}</ol>
-<ul>{% for c in contacts %}<li>{{ c }}</li>{% endfor %}</ul>
-{% endfor %}
-</section>
-{% endfor %}
-</body>
-</html>
-"""
+# The page is a Jinja template beside this module (autoescaped like every string template here).
+HTML_TEMPLATE = Path(__file__).resolve().parent / "templates" / "guided_script.html"
 
 
 def to_html(script: Script) -> str:
@@ -337,4 +276,4 @@ def to_html(script: Script) -> str:
             return Markup('go to answer <a href="#{0}">{1}</a>').format(node.route_id, titles[node.route_id])
         return escape(node.ask)
 
-    return env.from_string(HTML).render(s=script, titles=titles, outcome=outcome)
+    return env.from_string(HTML_TEMPLATE.read_text(encoding="utf-8")).render(s=script, titles=titles, outcome=outcome)

@@ -5,12 +5,13 @@ only what the chat already knows (the records wanted, paper or electronic). The
 person's name, birth date, record number, address and signature are always
 blanks: the assistant never asks for them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import List, Optional, Union
 
-from triage.content import Content
+from triage.content_schema import Content
 from triage.rights import laws_cited
 
 Part = Union[str, dict]
@@ -41,7 +42,9 @@ def join_laws(laws: List[str]) -> str:
     return " and ".join(laws)
 
 
-def record_label(content: Content, language: str, record_kind: Optional[str], imaging_kind: Optional[str]) -> Optional[str]:
+def record_label(
+    content: Content, language: str, record_kind: Optional[str], imaging_kind: Optional[str]
+) -> Optional[str]:
     """What the letter calls the records the person named (images first)."""
     names = content.rights.letter.record_names
     for value in (imaging_kind, record_kind):
@@ -71,6 +74,7 @@ def build_letter(
         if line.text is not None:
             parts.append(fill(line.text, laws=join_laws(laws)))
         else:
+            assert line.label is not None  # LetterLine: a line without text has a label
             label = line.label.get(language)
             value = known.get(line.known) if line.known else None
             parts.append(f"{label}: ")

@@ -4,6 +4,7 @@ Channel-neutral: each :class:`Reply` is plain text (no markdown, so it also read
 well by SMS) plus optional buttons and a structured ``card`` that rich channels
 (web widget, agent console) can show. All words come from the content files.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
-from triage.content import PLACEHOLDER, Content, Option, Text
+from triage.content_schema import PLACEHOLDER, Content, Option, Text
 from triage.engine import Question, Route
 
 FOLLOWUP_TOPICS = ("contact", "hours", "cost", "time", "include")
@@ -73,6 +74,9 @@ class Renderer:
             line += f" ({self.content.hours[contact.hours].text.get(self.language)})"
         return line
 
+    def _hours_text(self, hours_id: Optional[str]) -> Optional[str]:
+        return self.content.hours[hours_id].text.get(self.language) if hours_id else None
+
     def card(self, route: Route) -> dict:
         """Structured summary for rich channels (department card, agent checklist)."""
         contacts = [
@@ -80,9 +84,7 @@ class Renderer:
                 "kind": self.content.contacts[c].kind,
                 "label": self.content.contacts[c].label.get(self.language),
                 "value": self.content.contacts[c].value,
-                "hours": self.content.hours[self.content.contacts[c].hours].text.get(self.language)
-                if self.content.contacts[c].hours
-                else None,
+                "hours": self._hours_text(self.content.contacts[c].hours),
             }
             for c in route.contacts
         ]
@@ -108,7 +110,9 @@ class Renderer:
         replies = [Reply(first, card=self.card(route))]
         steps = [self.fill(s, dept) for s in route.steps]
         notes = [self.fill(n, dept) for n in spec.notes]
-        replies.append(Reply("\n".join([self.heading("steps")] + [f"{i}. {s}" for i, s in enumerate(steps, 1)] + notes)))
+        replies.append(
+            Reply("\n".join([self.heading("steps")] + [f"{i}. {s}" for i, s in enumerate(steps, 1)] + notes))
+        )
         if spec.include:
             replies.append(Reply(self.include_text(route)))
         if route.contacts:

@@ -2,6 +2,7 @@
 as the replies a person reads. Plain text (SMS-safe) plus buttons; the letter
 also carries a ``custom`` payload for rich channels. All words from content.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -73,6 +74,7 @@ class RightsRenderer(Renderer):
         elif est.schedule == "per_page":
             lines.append(self.phrase("fee_heading", state=state, pages=f"{est.pages:,}"))
             lines += [f"{line.label} = {money(line.amount)}" for line in est.lines]
+            assert est.total is not None  # a per-page estimate always has its total
             total = money(est.total)
             if est.plus_clerical_cost:
                 total += " " + self.phrase("fee_plus_clerical")
@@ -105,7 +107,11 @@ class RightsRenderer(Renderer):
     def overdue_steps(self) -> Reply:
         roi = self.content.departments["roi"].contacts
         # to chase a request: the quick ways (phone, email), not the mailing address
-        contacts = [f"- {self.contact_line(c)}" for c in roi[default_region(self.content)] if self.content.contacts[c].kind in ("phone", "email")]
+        contacts = [
+            f"- {self.contact_line(c)}"
+            for c in roi[default_region(self.content)]
+            if self.content.contacts[c].kind in ("phone", "email")
+        ]
         lines = [
             self.phrase("overdue_intro"),
             f"1. {self.phrase('overdue_step_portal')}",
@@ -114,7 +120,9 @@ class RightsRenderer(Renderer):
         ]
         return Reply("\n".join(lines))
 
-    def overdue_status(self, jurisdiction: Optional[str], asked_on: dt.date, dates: List[DueDate], stated: bool) -> List[Reply]:
+    def overdue_status(
+        self, jurisdiction: Optional[str], asked_on: dt.date, dates: List[DueDate], stated: bool
+    ) -> List[Reply]:
         replies = [self.due_dates(asked_on, dates, stated, with_next=False)]
         if legal_deadline_passed(dates):
             complaint = answer(self.content, "complaint", jurisdiction)

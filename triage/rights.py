@@ -4,12 +4,13 @@ Jurisdictions are ``federal`` (HIPAA, used when the person does not say), ``WA``
 ``CA`` and ``OR``. A person names them by place ("I'm in Spokane" -> WA, through
 ``organization.yml`` places) or by law ("HIPAA", "Texas" -> federal).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Iterable, List, Optional
 
-from triage.content import Content, RightsTopic, Text
+from triage.content_schema import Content, RightsTopic, Text
 from triage.vocabulary import clean, longest_phrase, normalize
 
 FEDERAL = "federal"
@@ -35,7 +36,9 @@ TOPIC_DEPARTMENT = {"codes": "clinical_team"}
 DEFAULT_RIGHTS_DEPARTMENT = "roi"
 
 
-def jurisdiction_of(content: Content, region: Optional[str] = None, jurisdiction: Optional[str] = None) -> Optional[str]:
+def jurisdiction_of(
+    content: Content, region: Optional[str] = None, jurisdiction: Optional[str] = None
+) -> Optional[str]:
     """The jurisdiction for canonical ``region`` / ``jurisdiction`` values, if any."""
     if jurisdiction in ("federal", "other_state"):
         return FEDERAL

@@ -6,6 +6,7 @@ safety concern, a neighbour's task, the detail asked for (phone, fax, cost...),
 a department named, the requests named and the facts stated, a place, and a
 correction. Pure: no Rasa imports.
 """
+
 from __future__ import annotations
 
 import re
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from triage.content import Content
+from triage.content_schema import Content
 from triage.conversation_content import ConversationContent
 from triage.vocabulary import clean
 
@@ -22,8 +23,21 @@ QUESTION_START = re.compile(
     r"would|should|may|which|any|if|pls|please)\b"
 )
 # "number 2", "the second one", "2", "option 3"
-ORDINALS = {"first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2, "third": 3, "3rd": 3, "three": 3,
-            "fourth": 4, "4th": 4, "four": 4, "last": -1}
+ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "one": 1,
+    "second": 2,
+    "2nd": 2,
+    "two": 2,
+    "third": 3,
+    "3rd": 3,
+    "three": 3,
+    "fourth": 4,
+    "4th": 4,
+    "four": 4,
+    "last": -1,
+}
 
 
 @lru_cache(maxsize=4096)
@@ -107,7 +121,7 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
     if generic and not any(key not in ("records",) for _, _, key in found_requests):
         found_requests = sorted(found_requests + [(generic[0], generic[1], "clinician_form")])
     requests = tuple(dict.fromkeys(key for _, _, key in found_requests))
-    positions = {}
+    positions: Dict[str, int] = {}
     for position, _, key in found_requests:
         positions.setdefault(key, position)
     facts: Dict[str, str] = {}
@@ -173,7 +187,9 @@ def option_index(text: str, count: int) -> Optional[int]:
     return None
 
 
-def option_facts(content: Content, conversation: ConversationContent, slot: str, message: str) -> Optional[Dict[str, str]]:
+def option_facts(
+    content: Content, conversation: ConversationContent, slot: str, message: str
+) -> Optional[Dict[str, str]]:
     """The facts of the option a typed reply picks for our question ``slot``."""
     question = content.messages.questions.get(slot)
     if question is None:

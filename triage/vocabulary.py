@@ -1,10 +1,11 @@
 """Turn what an entity extractor found into the canonical values of content/vocabulary.yml."""
+
 from __future__ import annotations
 
 import re
 from typing import Dict, Iterable, List, Optional, Tuple
 
-from triage.content import Content
+from triage.content_schema import Content
 
 # Values that say only "something of this kind"; a more specific one found later wins.
 GENERIC = {"record_kind": "any_record"}
@@ -43,7 +44,7 @@ def longest_phrase(table: Dict[str, List[str]], texts: Iterable[str]) -> Tuple[i
     return best
 
 
-def normalize(content: Content, entity: str, raw: str) -> Optional[str]:
+def normalize(content: Content, entity: str, raw: Optional[str]) -> Optional[str]:
     """Canonical value for ``raw`` found as ``entity``, or None when it is not known.
 
     Tries, in order: the canonical key itself, an exact phrase, the longest phrase

@@ -4,6 +4,7 @@ A turn is (intent, entities); slots are the conversation's slots before the turn
 The helper applies the events an action returns, so tests can chain turns the
 way Rasa would.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -19,8 +20,13 @@ def entity(name: str, value: str) -> Dict:
     return {"entity": name, "value": value, "extractor": "test"}
 
 
-def tracker(intent: str, entities: Optional[List[Dict]] = None, slots: Optional[Dict] = None,
-            text: str = "", channel: Optional[str] = None) -> Tracker:
+def tracker(
+    intent: str,
+    entities: Optional[List[Dict]] = None,
+    slots: Optional[Dict] = None,
+    text: str = "",
+    channel: Optional[str] = None,
+) -> Tracker:
     latest = {
         "intent": {"name": intent, "confidence": 0.99},
         "entities": entities or [],
@@ -38,9 +44,14 @@ def tracker(intent: str, entities: Optional[List[Dict]] = None, slots: Optional[
     )
 
 
-def run(action, intent: str, entities: Optional[List[Dict]] = None,
-        slots: Optional[Dict] = None, text: str = "",
-        channel: Optional[str] = None) -> Tuple[List[Dict], List[Dict], Dict]:
+def run(
+    action,
+    intent: str,
+    entities: Optional[List[Dict]] = None,
+    slots: Optional[Dict] = None,
+    text: str = "",
+    channel: Optional[str] = None,
+) -> Tuple[List[Dict], List[Dict], Dict]:
     """Run ``action`` for one turn: (messages sent, events returned, slots after).
     ``text`` is what the person typed (a button payload when empty)."""
     dispatcher = CollectingDispatcher()

@@ -1,4 +1,5 @@
 """action_answer_followup: follow-up questions answered for the route in context."""
+
 from __future__ import annotations
 
 import pytest

@@ -7,7 +7,12 @@ ACTION = ActionComputeDeadline()
 
 
 def test_date_and_state_give_the_dates():
-    messages, _, slots = run(ACTION, "ask_records_deadline", [entity("region", "spokane")], text="I asked on March 3 in Spokane, when is it due?")
+    messages, _, slots = run(
+        ACTION,
+        "ask_records_deadline",
+        [entity("region", "spokane")],
+        text="I asked on March 3 in Spokane, when is it due?",
+    )
     text = texts(messages)
     assert "You asked on Tue, Mar 3, 2026" in text
     assert "(15 working days): Tue, Mar 24, 2026 (passed)" in text
@@ -26,7 +31,9 @@ def test_date_without_state_asks_the_state_then_gives_dates():
 
 
 def test_no_date_gives_the_rule_and_asks_when():
-    messages, _, slots = run(ACTION, "ask_records_deadline", [entity("region", "california")], text="how long do they have in california")
+    messages, _, slots = run(
+        ACTION, "ask_records_deadline", [entity("region", "california")], text="how long do they have in california"
+    )
     assert "5 working days" in texts(messages) and "When did you send" in texts(messages)
     assert slots["pending_question"] == "request_date"
     messages, _, slots = run(ActionExplainScope(), "out_of_scope", slots=slots, text="october 2nd")

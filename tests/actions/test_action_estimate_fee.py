@@ -7,7 +7,9 @@ ACTION = ActionEstimateFee()
 
 
 def test_pages_and_state_in_one_message_give_the_amount():
-    messages, _, slots = run(ACTION, "ask_records_fees", [entity("region", "Washington")], text="how much for 120 pages in Washington?")
+    messages, _, slots = run(
+        ACTION, "ask_records_fees", [entity("region", "Washington")], text="how much for 120 pages in Washington?"
+    )
     text = texts(messages)
     assert "30 pages x $1.24 = $37.20" in text and "90 pages x $0.94 = $84.60" in text
     assert "Total: $149.80" in text
@@ -22,7 +24,9 @@ def test_pages_without_a_state_ask_the_state_then_compute():
 
 
 def test_no_pages_gives_the_rules_then_asks_pages_for_an_estimate():
-    messages, _, slots = run(ACTION, "ask_records_fees", [entity("region", "oregon")], text="what can they charge me in oregon")
+    messages, _, slots = run(
+        ACTION, "ask_records_fees", [entity("region", "oregon")], text="what can they charge me in oregon"
+    )
     assert "ORS 192.563" in texts(messages)
     assert "Estimate my cost" in [b["title"] for b in messages[-1]["buttons"]]
     messages, _, slots = run(ACTION, "ask_records_fees", slots=slots)  # the button
@@ -41,10 +45,22 @@ def test_negative_or_non_numeric_pages_get_a_question_back():
 
 
 def test_free_copy_for_an_ssi_appeal_in_washington():
-    messages, _, _ = run(ACTION, "ask_records_fees", [entity("copy_purpose", "ssi appeal")], {"jurisdiction": "WA"}, text="cost of 80 pages for my ssi appeal")
+    messages, _, _ = run(
+        ACTION,
+        "ask_records_fees",
+        [entity("copy_purpose", "ssi appeal")],
+        {"jurisdiction": "WA"},
+        text="cost of 80 pages for my ssi appeal",
+    )
     assert "may be free" in texts(messages)
 
 
 def test_third_party_pays_the_flat_fee():
-    messages, _, _ = run(ACTION, "ask_records_fees", [entity("recipient", "lawyer")], {"jurisdiction": "WA"}, text="my lawyer wants 50 pages, how much")
+    messages, _, _ = run(
+        ACTION,
+        "ask_records_fees",
+        [entity("recipient", "lawyer")],
+        {"jurisdiction": "WA"},
+        text="my lawyer wants 50 pages, how much",
+    )
     assert "$16.50" in texts(messages)

@@ -25,7 +25,9 @@ def test_asks_the_state_once_when_the_answer_depends_on_it():
 
 
 def test_state_in_the_message_answers_at_once():
-    messages, _, slots = run(ACTION, "ask_correction_rights", [entity("region", "Sacramento")], text="I'm in Sacramento, can I add a note?")
+    messages, _, slots = run(
+        ACTION, "ask_correction_rights", [entity("region", "Sacramento")], text="I'm in Sacramento, can I add a note?"
+    )
     assert "California law:" in texts(messages) and "250 words" in texts(messages)
     assert slots["jurisdiction"] == "CA"
 
@@ -45,11 +47,15 @@ def test_oregon_says_it_follows_the_federal_rule():
 
 
 def test_codes_go_to_the_clinical_team():
-    _, _, slots = run(ACTION, "ask_explain_codes", [entity("region", "spokane")], text="what do the codes mean, I'm in spokane")
+    _, _, slots = run(
+        ACTION, "ask_explain_codes", [entity("region", "spokane")], text="what do the codes mean, I'm in spokane"
+    )
     assert slots["department"] == "clinical_team"
 
 
 def test_a_new_request_drops_the_open_state_question():
     _, _, slots = run(ACTION, "ask_right_to_records", text="do i have a right to my records")
-    messages, _, slots = run(ActionTriage(), "request_imaging", [entity("imaging_kind", "mri")], slots, text="i need my mri in seattle")
+    messages, _, slots = run(
+        ActionTriage(), "request_imaging", [entity("imaging_kind", "mri")], slots, text="i need my mri in seattle"
+    )
     assert slots["department"] == "imaging"

@@ -1,4 +1,5 @@
 """action_explain_scope: fallback that never guesses a department."""
+
 from __future__ import annotations
 
 from actions.action_explain_scope import ActionExplainScope

@@ -1,9 +1,10 @@
 """action_handoff: who to call to talk to a person."""
+
 from __future__ import annotations
 
 from actions.action_handoff import ActionHandoff
 from actions.action_triage import ActionTriage
-from tests.actions.helpers import entity, run, texts
+from tests.actions.helpers import run, texts
 
 
 def test_handoff_without_context_gives_roi_phone_and_hours():

@@ -17,7 +17,13 @@ def test_letter_asks_state_then_cites_its_law():
 
 
 def test_letter_fills_what_the_chat_knows_and_never_the_identifiers():
-    messages, _, _ = run(ACTION, "request_records_letter", [entity("imaging_kind", "mri"), entity("copy_format", "cd")], {"jurisdiction": "CA"}, text="letter for my mri on a cd")
+    messages, _, _ = run(
+        ACTION,
+        "request_records_letter",
+        [entity("imaging_kind", "mri"), entity("copy_format", "cd")],
+        {"jurisdiction": "CA"},
+        text="letter for my mri on a cd",
+    )
     text = texts(messages)
     assert "My MRI images and reports" in text and "Electronic copy" in text
     assert "California Health and Safety Code 123110" in text
@@ -25,5 +31,7 @@ def test_letter_fills_what_the_chat_knows_and_never_the_identifiers():
 
 
 def test_sms_gets_a_short_text_version():
-    messages, _, _ = run(ACTION, "request_records_letter", slots={"jurisdiction": "OR"}, text="letter please", channel="sms")
+    messages, _, _ = run(
+        ACTION, "request_records_letter", slots={"jurisdiction": "OR"}, text="letter please", channel="sms"
+    )
     assert len(texts(messages)) <= 320 and "45 CFR 164.524" in texts(messages)

@@ -1,4 +1,5 @@
 """action_triage: facts from the conversation -> department slot and the answer."""
+
 from __future__ import annotations
 
 from actions.action_triage import ActionTriage
@@ -55,9 +56,7 @@ def test_new_request_overwrites_department_and_drops_old_facts():
 
 
 def test_two_requests_in_one_message_get_two_answers():
-    messages, _, slots = run(
-        ACTION, "request_records", [entity("imaging_kind", "MRI"), entity("recipient", "lawyer")]
-    )
+    messages, _, slots = run(ACTION, "request_records", [entity("imaging_kind", "MRI"), entity("recipient", "lawyer")])
     body = texts(messages)
     assert slots["department"] == "roi"  # the first request decides the slot
     assert "You also asked about this:" in body
@@ -65,7 +64,9 @@ def test_two_requests_in_one_message_get_two_answers():
 
 
 def test_second_request_needing_a_question_offers_buttons_for_it():
-    messages, _, slots = run(ACTION, "request_imaging", [entity("imaging_kind", "mri"), entity("record_kind", "records")])
+    messages, _, slots = run(
+        ACTION, "request_imaging", [entity("imaging_kind", "mri"), entity("record_kind", "records")]
+    )
     assert slots["department"] == "imaging"
     buttons = [b["payload"] for m in messages for b in m.get("buttons", [])]
     assert buttons and all(p.startswith("/request_records{") for p in buttons)

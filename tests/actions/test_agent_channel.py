@@ -1,4 +1,5 @@
 """Actions answer in agent wording when the message came from the agent console."""
+
 from __future__ import annotations
 
 import asyncio

@@ -3,16 +3,17 @@
 Built from the same engine and renderer the custom actions use (and the domain's
 own responses), so the SMS tests can shape each one and check its limits.
 """
+
 from __future__ import annotations
 
 import itertools
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, Iterator, List, Tuple
 
 import yaml
 
 from actions.common import INTENT_FOR_REQUEST
-from tests.test_engine import ROUTES
+from tests.triage.test_engine import ROUTES
 from triage.content import load_content
 from triage.engine import Facts, Question, Route, infer_requests, triage
 from triage.render import FOLLOWUP_TOPICS, Renderer, Reply, to_dispatch
@@ -99,7 +100,7 @@ def rights_answers() -> Iterator[Tuple[str, List[Dict]]]:
     the overdue path and the letter, as the rights actions send them."""
     import datetime as dt
 
-    from triage.content import JURISDICTIONS
+    from triage.content_schema import JURISDICTIONS
     from triage.deadlines import due_dates
     from triage.fees import estimate
     from triage.letter import build_letter
@@ -115,16 +116,18 @@ def rights_answers() -> Iterator[Tuple[str, List[Dict]]]:
     for topic, where, stated in itertools.product(CONTENT.rights.topics, JURISDICTIONS, (True, False)):
         yield f"rights {topic} {where} stated={stated}", [message(render.rights(answer(CONTENT, topic, where), stated))]
     for where, pages, kw in itertools.product(
-        JURISDICTIONS, (0, 30, 31, 120, 1_000_000),
+        JURISDICTIONS,
+        (0, 30, 31, 120, 1_000_000),
         ({}, {"copy_format": "paper"}, {"recipient": "lawyer"}, {"purpose": "disability_appeal"}),
     ):
         yield f"rights fee {where} {pages} {kw}", [message(render.fee_estimate(estimate(CONTENT, pages, where, **kw)))]
     for where, asked in itertools.product(JURISDICTIONS, (dt.date(2026, 3, 3), dt.date(2026, 11, 13))):
         dates = due_dates(CONTENT, asked, where, today)
         yield f"rights dates {where} {asked}", [message(render.due_dates(asked, dates))]
-        yield f"rights overdue {where} {asked}", [message(render.overdue_steps())] + [
-            message(r) for r in render.overdue_status(where, asked, dates, True)
-        ]
+        yield (
+            f"rights overdue {where} {asked}",
+            [message(render.overdue_steps())] + [message(r) for r in render.overdue_status(where, asked, dates, True)],
+        )
     for where in JURISDICTIONS:
         draft = build_letter(CONTENT, render.fill, where, record_kind="full_record", copy_format="paper")
         yield f"rights letter sms {where}", [message(render.letter(draft, "sms"))]

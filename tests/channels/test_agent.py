@@ -1,4 +1,5 @@
 """The agent console's sign-in rules and signed sessions (no server needed)."""
+
 from __future__ import annotations
 
 import time

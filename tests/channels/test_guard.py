@@ -1,4 +1,5 @@
 """channels.guard: what a channel sends for each outcome of a turn."""
+
 from channels import guard
 
 

@@ -1,11 +1,13 @@
 """The hardened REST channel's request reading (channels/rest.py) and text cleaning
 (channels/guard.py): examples and Hypothesis properties. No server."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from channels import guard
 from channels.rest import MAX_BODY_BYTES, MAX_SENDER, BadRequest, read_message, read_request, read_sender
@@ -19,23 +21,27 @@ def status_of(content_type, body):
         return bad.status
 
 
-@pytest.mark.parametrize("content_type, body, status", [
-    ("application/json", b'{"sender": "a", "message": "hi"}', 200),
-    ("application/json; charset=utf-8", b'{"sender": "a", "message": "hi", "extra": [1, 2]}', 200),
-    ("application/json", b"", 400),
-    ("application/json", b"{not json", 400),
-    ("application/json", b'{"sender": "a", "message": "\xff\xfe"}', 400),
-    ("application/json", b'["sender", "a"]', 400),
-    ("application/json", b"null", 400),
-    ("application/json", b"[" * MAX_BODY_BYTES + b"]" * MAX_BODY_BYTES, 413),
-    ("application/json", b"[" * 5000 + b"]" * 5000, 400),
-    ("text/plain", b'{"sender": "a", "message": "hi"}', 200),
-    ("application/x-www-form-urlencoded", b'{"sender": "a", "message": "hi"}', 200),
-    ("", b'{"sender": "a"}', 200),
-    ("application/x-www-form-urlencoded", b"sender=a&message=hi", 400),
-    ("text/plain", b"hello there", 400),
-    ("application/json", b'{"sender": "a", "message": "' + b"x" * MAX_BODY_BYTES + b'"}', 413),
-], ids=lambda value: value[:20] if isinstance(value, (bytes, str)) else str(value))
+@pytest.mark.parametrize(
+    "content_type, body, status",
+    [
+        ("application/json", b'{"sender": "a", "message": "hi"}', 200),
+        ("application/json; charset=utf-8", b'{"sender": "a", "message": "hi", "extra": [1, 2]}', 200),
+        ("application/json", b"", 400),
+        ("application/json", b"{not json", 400),
+        ("application/json", b'{"sender": "a", "message": "\xff\xfe"}', 400),
+        ("application/json", b'["sender", "a"]', 400),
+        ("application/json", b"null", 400),
+        ("application/json", b"[" * MAX_BODY_BYTES + b"]" * MAX_BODY_BYTES, 413),
+        ("application/json", b"[" * 5000 + b"]" * 5000, 400),
+        ("text/plain", b'{"sender": "a", "message": "hi"}', 200),
+        ("application/x-www-form-urlencoded", b'{"sender": "a", "message": "hi"}', 200),
+        ("", b'{"sender": "a"}', 200),
+        ("application/x-www-form-urlencoded", b"sender=a&message=hi", 400),
+        ("text/plain", b"hello there", 400),
+        ("application/json", b'{"sender": "a", "message": "' + b"x" * MAX_BODY_BYTES + b'"}', 413),
+    ],
+    ids=lambda value: value[:20] if isinstance(value, (bytes, str)) else str(value),
+)
 def test_request_reading(content_type, body, status):
     assert status_of(content_type, body) == status
 
@@ -46,25 +52,29 @@ def test_a_form_body_is_refused_with_a_reason_that_says_json():
     assert bad.value.status == 400 and "JSON" in bad.value.reason and "form" in bad.value.reason
 
 
-@pytest.mark.parametrize("payload, ok", [
-    ({"sender": "web-1f3a"}, True),
-    ({"sender": 12345}, True),
-    ({}, False),
-    ({"sender": None}, False),
-    ({"sender": ""}, False),
-    ({"sender": "   \t"}, False),
-    ({"sender": ["a"]}, False),
-    ({"sender": True}, False),
-    ({"sender": "x" * (MAX_SENDER + 1)}, False),
-    ({"sender": "x" * 10000}, False),
-    ({"sender": "jane.roe@example.net"}, False),
-    ({"sender": "+1 503 555 0100"}, False),
-    ({"sender": "123-45-6789"}, False),
-    ({"sender": "5035550100"}, False),
-    ({"sender": "load-3f2a9c81d04b7e6512aa"}, True),  # random ids have digits among letters
-    ({"sender": "0b7f1a2c-93d4-4e5f-8a6b-7c8d9e0f1a2b"}, True),  # uuid4
-    ({"sender": "1234567"}, True),
-], ids=lambda value: str(value)[:30])
+@pytest.mark.parametrize(
+    "payload, ok",
+    [
+        ({"sender": "web-1f3a"}, True),
+        ({"sender": 12345}, True),
+        ({}, False),
+        ({"sender": None}, False),
+        ({"sender": ""}, False),
+        ({"sender": "   \t"}, False),
+        ({"sender": ["a"]}, False),
+        ({"sender": True}, False),
+        ({"sender": "x" * (MAX_SENDER + 1)}, False),
+        ({"sender": "x" * 10000}, False),
+        ({"sender": "jane.roe@example.net"}, False),
+        ({"sender": "+1 503 555 0100"}, False),
+        ({"sender": "123-45-6789"}, False),
+        ({"sender": "5035550100"}, False),
+        ({"sender": "load-3f2a9c81d04b7e6512aa"}, True),  # random ids have digits among letters
+        ({"sender": "0b7f1a2c-93d4-4e5f-8a6b-7c8d9e0f1a2b"}, True),  # uuid4
+        ({"sender": "1234567"}, True),
+    ],
+    ids=lambda value: str(value)[:30],
+)
 def test_sender(payload, ok):
     if ok:
         assert read_sender(payload)

@@ -3,6 +3,7 @@
 Routes in every region, questions, two requests in one message, follow-ups,
 fallback, hand-off, the domain's responses and the SMS channel's own texts.
 """
+
 from __future__ import annotations
 
 import re
@@ -38,8 +39,17 @@ def test_the_answer_list_covers_every_route_question_and_response():
         assert f"route {route_id}/" in names, route_id
     for slot in CONTENT.messages.questions:
         assert f"question {slot} " in names, slot
-    for kind in ("followup contact", "followup time", "followup cost", "followup include", "followup hours",
-                 "fallback", "handoff general", "two requests", "response utter_greet"):
+    for kind in (
+        "followup contact",
+        "followup time",
+        "followup cost",
+        "followup include",
+        "followup hours",
+        "fallback",
+        "handoff general",
+        "two requests",
+        "response utter_greet",
+    ):
         assert kind in names, kind
     assert len(ANSWERS) > 1000
 
@@ -144,7 +154,8 @@ def test_channel_code_has_no_contact_details():
 def test_sms_texts_schema_rejects_unknown_placeholders(tmp_path):
     import shutil
 
-    from triage.content import CONTENT_DIR, load_sms_texts as load
+    from triage.content import CONTENT_DIR
+    from triage.content import load_sms_texts as load
 
     for name in CONTENT_DIR.glob("*.yml"):
         shutil.copy(name, tmp_path / name.name)

@@ -6,6 +6,7 @@ assistant records what reaches it and answers like the custom actions do (and
 logs the turn in the tracker store as Rasa does); the whole stack with the
 trained model is covered by test_sms_end_to_end.py.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -28,12 +29,15 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic
 from twilio.request_validator import RequestValidator
 
-from scripts.local_services import free_port
 from channels.sms import MAX_BODY, STOP_WORDS, SmsInput, keyword, offered_choices, twiml
 from channels.sms_config import SmsSettings, conversation_id
 from channels.sms_text import HARD_LIMIT, is_gsm7
+from servers.local_services import free_port
 from triage.content import load_content, load_sms_texts
 from triage.render import Renderer
+
+# The channel runs in a real (in-process) Sanic server on a loopback port.
+pytestmark = pytest.mark.live
 
 ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
@@ -56,7 +60,9 @@ class ScriptedAssistant:
     def __init__(self, store) -> None:
         self.store = store
         self.received: List = []
-        self.reply: Callable[[str], List[Dict]] = lambda text: [{"text": f"You said something ({len(text)} characters)."}]
+        self.reply: Callable[[str], List[Dict]] = lambda text: [
+            {"text": f"You said something ({len(text)} characters)."}
+        ]
 
     async def __call__(self, message) -> None:
         self.received.append(message)
@@ -121,21 +127,32 @@ class Server:
         self.thread.join(timeout=10)
 
     def tracker(self, number: str = NUMBER):
-        return asyncio.run_coroutine_threadsafe(
-            self.store.retrieve(conversation_id(number, KEY)), self.loop
-        ).result(timeout=30)
+        return asyncio.run_coroutine_threadsafe(self.store.retrieve(conversation_id(number, KEY)), self.loop).result(
+            timeout=30
+        )
 
     def post(self, data: bytes, headers: Optional[Dict[str, str]] = None, query: str = "", mount: str = "main"):
         url = f"http://127.0.0.1:{self.port}/{mount}/sms/webhook{query}"
-        request = urllib.request.Request(url, data, {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})})
+        request = urllib.request.Request(
+            url, data, {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:
                 return response.status, response.headers.get("Content-Type", ""), response.read().decode("utf-8")
         except urllib.error.HTTPError as error:
             return error.code, error.headers.get("Content-Type", ""), error.read().decode("utf-8")
 
-    def text(self, body: Optional[str], number: Optional[str] = NUMBER, token: str = TOKEN, url: str = PUBLIC_URL,
-             sign: bool = True, extra: Optional[Dict[str, str]] = None, query: str = "", mount: str = "main"):
+    def text(
+        self,
+        body: Optional[str],
+        number: Optional[str] = NUMBER,
+        token: str = TOKEN,
+        url: str = PUBLIC_URL,
+        sign: bool = True,
+        extra: Optional[Dict[str, str]] = None,
+        query: str = "",
+        mount: str = "main",
+    ):
         params = {"MessageSid": "SM" + uuid.uuid4().hex, "AccountSid": "AC123", "To": "+15035550000"}
         if number is not None:
             params["From"] = number
@@ -185,8 +202,12 @@ def test_a_missing_or_wrong_signature_is_refused_and_nothing_is_stored(server, c
     headers = {
         "missing": {},
         "wrong token": {"X-Twilio-Signature": RequestValidator("another-token").compute_signature(PUBLIC_URL, params)},
-        "wrong url": {"X-Twilio-Signature": signer.compute_signature("https://evil.example.org/webhooks/sms/webhook", params)},
-        "port added": {"X-Twilio-Signature": signer.compute_signature(PUBLIC_URL.replace("/webhooks", ":8443/webhooks"), params)},
+        "wrong url": {
+            "X-Twilio-Signature": signer.compute_signature("https://evil.example.org/webhooks/sms/webhook", params)
+        },
+        "port added": {
+            "X-Twilio-Signature": signer.compute_signature(PUBLIC_URL.replace("/webhooks", ":8443/webhooks"), params)
+        },
         "tampered body": {"X-Twilio-Signature": signer.compute_signature(PUBLIC_URL, {**params, "Body": "hi"})},
         "garbage": {"X-Twilio-Signature": "not-a-signature"},
     }[case]
@@ -201,7 +222,9 @@ def test_the_signature_covers_a_query_string_twilio_was_given(server):
     assert server.text("hello", query="?campaign=a")[0] == 200
     params = {"From": NUMBER, "Body": "hello"}
     signed_without = RequestValidator(TOKEN).compute_signature(PUBLIC_URL, params)
-    status, _t, _b = server.post(urllib.parse.urlencode(params).encode(), {"X-Twilio-Signature": signed_without}, "?campaign=a")
+    status, _t, _b = server.post(
+        urllib.parse.urlencode(params).encode(), {"X-Twilio-Signature": signed_without}, "?campaign=a"
+    )
     assert status == 403
 
 
@@ -254,7 +277,7 @@ def test_without_a_sender_key_the_channel_answers_503(server):
 
 
 def test_twiml_is_well_formed_and_escaped(server):
-    tricky = 'Fish & chips < 5 > 3 "quoted" \'single\' ]]> <![CDATA[x]]> &amp; done'
+    tricky = "Fish & chips < 5 > 3 \"quoted\" 'single' ]]> <![CDATA[x]]> &amp; done"
     server.assistant.reply = lambda text: [{"text": tricky}]
     status, _t, body = server.text("hello")
     assert status == 200
@@ -270,10 +293,17 @@ def test_twiml_helper_gives_an_empty_response_for_no_messages():
 
 
 def test_the_answer_is_shaped_for_sms(server):
-    card = {"type": "department_card", "department": "imaging", "department_name": "Imaging",
-            "contacts": [{"kind": "phone", "label": "Imaging phone", "value": "503-000-0000", "hours": None}]}
+    card = {
+        "type": "department_card",
+        "department": "imaging",
+        "department_name": "Imaging",
+        "contacts": [{"kind": "phone", "label": "Imaging phone", "value": "503-000-0000", "hours": None}],
+    }
     server.assistant.reply = lambda text: [
-        {"text": "Where to go: **Imaging**. Images come from Imaging \u2014 \u201cnot\u201d ROI \U0001F4F7", "custom": card},
+        {
+            "text": "Where to go: **Imaging**. Images come from Imaging \u2014 \u201cnot\u201d ROI \U0001f4f7",
+            "custom": card,
+        },
         {"text": "Steps:\n1. Call. " + "Say what you need. " * 25},
         {"text": "How to reach them:\n- Imaging phone: 503-000-0000"},
         {"text": "Pick one", "buttons": IMAGE_BUTTONS},
@@ -312,13 +342,15 @@ def test_replies_that_pick_no_choice_go_through_as_typed(server):
 
 
 def test_offered_choices_come_from_the_bot_messages_after_the_last_user_message():
-    tracker = SimpleNamespace(events=[
-        BotUttered("old", data={"buttons": [{"title": "Old", "payload": "/old"}]}),
-        UserUttered("hi"),
-        BotUttered("Which?", data={"buttons": IMAGE_BUTTONS[:1]}),
-        BotUttered("also", data={}),
-        BotUttered("And?", data={"buttons": IMAGE_BUTTONS[1:]}),
-    ])
+    tracker = SimpleNamespace(
+        events=[
+            BotUttered("old", data={"buttons": [{"title": "Old", "payload": "/old"}]}),
+            UserUttered("hi"),
+            BotUttered("Which?", data={"buttons": IMAGE_BUTTONS[:1]}),
+            BotUttered("also", data={}),
+            BotUttered("And?", data={"buttons": IMAGE_BUTTONS[1:]}),
+        ]
+    )
     assert [c.payload for c in offered_choices(tracker)] == [b["payload"] for b in IMAGE_BUTTONS]
     assert offered_choices(None) == []
 
@@ -405,9 +437,9 @@ def test_a_missing_from_gets_a_clear_400(server):
 
 
 def test_control_characters_and_emoji_in_a_text_do_no_harm(server):
-    status, _t, _b = server.text("my \x00records\x07 \U0001F600 please")
+    status, _t, _b = server.text("my \x00records\x07 \U0001f600 please")
     assert status == 200
-    assert server.assistant.received[-1].text == "my  records  \U0001F600 please"
+    assert server.assistant.received[-1].text == "my  records  \U0001f600 please"
 
 
 def test_when_the_assistant_fails_the_person_gets_a_polite_text_not_a_500(server):

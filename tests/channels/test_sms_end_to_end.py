@@ -1,9 +1,10 @@
-"""SMS end to end: both servers started the way `make run` does (scripts/serve.py,
+"""SMS end to end: both servers started the way `make run` does (servers/serve.py,
 credentials.yml), texts signed by twilio's own RequestValidator, answers read as
 TwiML, decisions read from the tracker API.
 
 Uses its own ports, token, secrets and tracker database (a temporary .env).
 """
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,7 @@ from twilio.request_validator import RequestValidator
 
 from channels.sms_config import conversation_id
 from channels.sms_text import HARD_LIMIT, MAX_MESSAGES, is_gsm7
-from tests.serving import serving
+from tests.servers.serving import serving
 from triage.content import load_content
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,13 +37,21 @@ PUBLIC_URL = "https://sms.example.org/webhooks/sms/webhook"
 CONTENT = load_content()
 ROI_PHONE = CONTENT.contacts["roi_phone"].value
 
-pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`, which trains it")
+pytestmark = [
+    pytest.mark.live,
+    pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`, which trains it"),
+]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    settings = {"RASA_AUTH_TOKEN": API_TOKEN, "SMS_PUBLIC_URL": PUBLIC_URL, "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
-                "SMS_SENDER_KEY": SENDER_KEY, "SMS_VERIFY_SIGNATURE": "true"}
+    settings = {
+        "RASA_AUTH_TOKEN": API_TOKEN,
+        "SMS_PUBLIC_URL": PUBLIC_URL,
+        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "SMS_SENDER_KEY": SENDER_KEY,
+        "SMS_VERIFY_SIGNATURE": "true",
+    }
     with serving(tmp_path_factory.mktemp("sms_e2e"), settings) as running:
         yield running
 
@@ -66,8 +75,14 @@ def post(server, params, signature=None):
 
 
 def params_for(number, body):
-    return {"From": number, "To": "+15035550000", "Body": body, "MessageSid": "SM" + uuid.uuid4().hex,
-            "AccountSid": "AC" + "0" * 32, "NumMedia": "0"}
+    return {
+        "From": number,
+        "To": "+15035550000",
+        "Body": body,
+        "MessageSid": "SM" + uuid.uuid4().hex,
+        "AccountSid": "AC" + "0" * 32,
+        "NumMedia": "0",
+    }
 
 
 def text(server, number, body):
@@ -168,10 +183,13 @@ def test_bad_input_never_gets_a_500(server):
     number = new_number()
     assert text(server, number, "")  # a polite text
     assert text(server, number, "records " * 1250)  # 10,000 characters: a polite text
-    status, _ = post(server, {"Body": "hello"}, RequestValidator(TWILIO_TOKEN).compute_signature(PUBLIC_URL, {"Body": "hello"}))
+    status, _ = post(
+        server, {"Body": "hello"}, RequestValidator(TWILIO_TOKEN).compute_signature(PUBLIC_URL, {"Body": "hello"})
+    )
     assert status == 400  # no From
     request = urllib.request.Request(
-        f"{server['base']}/webhooks/sms/webhook", b"From=%2B15035550100&Body=%FF%FE",
+        f"{server['base']}/webhooks/sms/webhook",
+        b"From=%2B15035550100&Body=%FF%FE",
         {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": "x"},
     )
     with pytest.raises(urllib.error.HTTPError) as error:
@@ -195,8 +213,12 @@ def test_the_send_script_signs_like_twilio(server, tmp_path):
     env_file.write_text(f"RASA_PORT={port}\nSMS_PUBLIC_URL={PUBLIC_URL}\nTWILIO_AUTH_TOKEN={TWILIO_TOKEN}\n")
     env = {k: v for k, v in os.environ.items() if k not in ("RASA_PORT", "SMS_PUBLIC_URL", "TWILIO_AUTH_TOKEN")}
     run = [sys.executable, "scripts/sms_send.py", "--env-file", str(env_file), "--from", new_number()]
-    signed = subprocess.run(run + ["my dentist wants my x-rays"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    signed = subprocess.run(
+        run + ["my dentist wants my x-rays"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert signed.returncode == 0, signed.stderr
     assert "--- SMS 1/" in signed.stdout and "Release of Information" in signed.stdout
-    unsigned = subprocess.run(run + ["--unsigned", "hello"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    unsigned = subprocess.run(
+        run + ["--unsigned", "hello"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert unsigned.returncode == 1 and "HTTP 403" in unsigned.stderr

@@ -1,4 +1,5 @@
-"""SMS settings from .env and the loud warning `make run` (scripts/serve.py) prints."""
+"""SMS settings from .env and the loud warning `make run` (servers/serve.py) prints."""
+
 from __future__ import annotations
 
 import os
@@ -6,10 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from channels.sms_config import MIN_KEY_LENGTH, SmsSettings
+import pytest
 from dotenv import dotenv_values
-from scripts.serve import sms_warnings, warn_loudly
-from scripts.local_services import free_port
+
+from channels.sms_config import MIN_KEY_LENGTH, SmsSettings
+from servers.local_services import free_port
+from servers.serve import sms_warnings, warn_loudly
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = {
@@ -46,6 +49,7 @@ def test_warning_is_loud(capsys):
     assert "!!!!!!!!" in err and "WARNING" in err and "ANYONE" in err
 
 
+@pytest.mark.live  # starts both servers (and stops them at once)
 def test_make_run_warns_when_the_signature_check_is_off(tmp_path):
     env_file = tmp_path / ".env"
     env_file.write_text(
@@ -55,8 +59,12 @@ def test_make_run_warns_when_the_signature_check_is_off(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SMS_", "TWILIO_"))}
     # --startup-timeout 0: serve.py prints its warnings, starts, gives up at once and stops both servers
     result = subprocess.run(
-        [sys.executable, "scripts/serve.py", "--env-file", str(env_file), "--startup-timeout", "0"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-m", "servers.serve", "--env-file", str(env_file), "--startup-timeout", "0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 1
     assert "SMS_VERIFY_SIGNATURE is off" in result.stderr and "!!!!!!!!" in result.stderr

@@ -1,4 +1,5 @@
 """SMS text shaping (channels/sms_text.py): plain Python, no Rasa."""
+
 from __future__ import annotations
 
 import pytest
@@ -40,7 +41,7 @@ IMAGES = [
         ("wait\u2026", "wait..."),
         ("call\u00a0now", "call now"),
         ("\u2022 item", "- item"),
-        ("thanks \U0001F600\U0001F44D", "thanks "),
+        ("thanks \U0001f600\U0001f44d", "thanks "),
         ("na\u00efve r\u00f4le \u0151", "naive role o"),
         ("\ufb01le", "file"),
         ("caf\u00e9 \u00e0 \u00fc \u00f1 \u00c9", "caf\u00e9 \u00e0 \u00fc \u00f1 \u00c9"),  # these are GSM-7 already
@@ -55,7 +56,7 @@ def test_to_gsm7_replaces_or_drops_what_forces_ucs2(text, expected):
 def test_is_gsm7_and_length_count_extension_characters_twice():
     assert is_gsm7("Hello @ $5 {ok} [x] ~ | ^ \\ \u20ac")
     assert not is_gsm7("curly \u2019")
-    assert not is_gsm7("emoji \U0001F600")
+    assert not is_gsm7("emoji \U0001f600")
     assert gsm7_length("abc") == 3
     assert gsm7_length("{}") == 4
     assert gsm7_length("\u20ac1") == 3
@@ -102,15 +103,30 @@ def test_plain_tidies_spaces_and_blank_lines():
 def test_choice_lines_are_numbered_from_start():
     assert choice_lines(IMAGES[:2], TEMPLATE) == ["Reply 1 for X-ray, CT or MRI", "Reply 2 for Ultrasound or mammogram"]
     assert choice_lines(IMAGES[:1], TEMPLATE, start=5) == ["Reply 5 for X-ray, CT or MRI"]
-    assert choice_lines([Choice("\u201cEye\u201d photos \U0001F441", "/x")], TEMPLATE) == ['Reply 1 for "Eye" photos']
+    assert choice_lines([Choice("\u201cEye\u201d photos \U0001f441", "/x")], TEMPLATE) == ['Reply 1 for "Eye" photos']
 
 
 @pytest.mark.parametrize(
     "reply, index",
     [
-        ("1", 0), ("2", 1), (" 3 ", 2), ("4.", 3), ("#2", 1), ("option 3", 2), ("Number 1", 0), ("2)", 1),
-        ("dental", 2), ("Dental X-ray", 2), ("dental x-rays", 2), ("DENTAL X RAYS", 2), ("eye photo", 3),
-        ("Eye photos", 3), ("ultrasound", 1), ("mammogram", 1), ("MRI", 0), ("x-ray, ct or mri", 0),
+        ("1", 0),
+        ("2", 1),
+        (" 3 ", 2),
+        ("4.", 3),
+        ("#2", 1),
+        ("option 3", 2),
+        ("Number 1", 0),
+        ("2)", 1),
+        ("dental", 2),
+        ("Dental X-ray", 2),
+        ("dental x-rays", 2),
+        ("DENTAL X RAYS", 2),
+        ("eye photo", 3),
+        ("Eye photos", 3),
+        ("ultrasound", 1),
+        ("mammogram", 1),
+        ("MRI", 0),
+        ("x-ray, ct or mri", 0),
     ],
 )
 def test_a_digit_or_the_options_words_pick_that_choice(reply, index):
@@ -119,8 +135,20 @@ def test_a_digit_or_the_options_words_pick_that_choice(reply, index):
 
 @pytest.mark.parametrize(
     "reply",
-    ["0", "5", "12", "x-ray", "x rays", "the", "my", "", "   ", "my lawyer needs my records", "I need my images too",
-     "what is the phone number"],
+    [
+        "0",
+        "5",
+        "12",
+        "x-ray",
+        "x rays",
+        "the",
+        "my",
+        "",
+        "   ",
+        "my lawyer needs my records",
+        "I need my images too",
+        "what is the phone number",
+    ],
 )
 def test_other_replies_pick_nothing(reply):
     # out of range, ambiguous ("x-ray" is in two options), filler, or a new message
@@ -200,7 +228,10 @@ def test_shape_puts_the_department_and_its_contacts_first():
 
 def test_shape_numbers_buttons_across_the_answer_and_returns_the_choices():
     messages = [
-        {"text": "Which records?", "buttons": [{"title": "Test results", "payload": "/a"}, {"title": "Full copy", "payload": "/b"}]},
+        {
+            "text": "Which records?",
+            "buttons": [{"title": "Test results", "payload": "/a"}, {"title": "Full copy", "payload": "/b"}],
+        },
         {"text": "You also asked about this:"},
         {"text": "What kind of images?", "buttons": [{"title": "Dental x-rays", "payload": "/c"}]},
     ]

@@ -1,4 +1,5 @@
 """The widget channel's input checks (no server needed)."""
+
 from __future__ import annotations
 
 from channels.web import SENDER

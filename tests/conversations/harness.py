@@ -19,6 +19,7 @@ The writers saw only the facts and a persona, never ``data/`` or the code
 (docs/evaluation.md). Figures come out by category; nobody reads the blind part's
 conversations or failures, only its totals.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,17 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 DEPARTMENTS = {"roi", "imaging", "clinical_team", "leave_form", "self_service", "medical_records"}
-CATEGORIES = ("one_message", "fact_question", "multi_turn", "correction", "two_requests", "place", "safety",
-              "neighbour", "everyday")
+CATEGORIES = (
+    "one_message",
+    "fact_question",
+    "multi_turn",
+    "correction",
+    "two_requests",
+    "place",
+    "safety",
+    "neighbour",
+    "everyday",
+)
 MULTI = ("multi_turn", "correction", "two_requests", "place")
 
 
@@ -128,8 +138,9 @@ class Client:
 
     def say(self, sender: str, text: str) -> List[dict]:
         body = json.dumps({"sender": sender, "message": text}).encode()
-        request = urllib.request.Request(f"{self.base}/webhooks/rest/webhook", body,
-                                         {"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{self.base}/webhooks/rest/webhook", body, {"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(request, timeout=self.timeout) as response:
             return json.loads(response.read())
 
@@ -150,8 +161,9 @@ def play(client: Client, conversation: dict) -> Result:
         first_ok = None
         if spec.get("first"):
             first_ok = bool(replies) and matches(spec["first"], reply_text(replies[:1]))
-        turns.append(Turn(spec["user"], spec.get("department", "any"), client.department(sender), replies,
-                          missing, first_ok))
+        turns.append(
+            Turn(spec["user"], spec.get("department", "any"), client.department(sender), replies, missing, first_ok)
+        )
     return Result(conversation, turns)
 
 
@@ -170,8 +182,9 @@ def figures(results: List[Result]) -> Dict[str, Dict[str, object]]:
     for r in results:
         by[r.category].append(r)
     one = [r.turns[0].department_ok for r in by["one_message"] if r.turns[0].department_ok is not None]
-    fact_turns = [t for r in by["fact_question"] for t, spec in zip(r.turns, r.conversation["turns"])
-                  if spec.get("expect")]
+    fact_turns = [
+        t for r in by["fact_question"] for t, spec in zip(r.turns, r.conversation["turns"]) if spec.get("expect")
+    ]
     multi = [r for c in MULTI for r in by[c] if len(r.turns) > 1]
     safety_first = [t.first_ok for r in results for t in r.turns if t.first_ok is not None]
     safety_none = [t.department_ok for r in by["safety"] for t in r.turns if t.expected_department == "none"]
@@ -187,15 +200,17 @@ def figures(results: List[Result]) -> Dict[str, Dict[str, object]]:
         "neighbour/everyday: no department": (_rate([bool(x) for x in outside]), len(outside)),
         "all turns: department right": (
             _rate([t.department_ok for t in checked_turns if t.department_ok is not None]),
-            sum(1 for t in checked_turns if t.department_ok is not None)),
-        "all turns: facts present": (
-            _rate([t.facts_ok for t in checked_turns]), len(checked_turns)),
+            sum(1 for t in checked_turns if t.department_ok is not None),
+        ),
+        "all turns: facts present": (_rate([t.facts_ok for t in checked_turns]), len(checked_turns)),
     }
     for category in CATEGORIES:
         rs = by[category]
         if rs:
-            whole = [all(t.department_ok in (True, None) and t.facts_ok and t.first_ok in (True, None)
-                         for t in r.turns) for r in rs]
+            whole = [
+                all(t.department_ok in (True, None) and t.facts_ok and t.first_ok in (True, None) for t in r.turns)
+                for r in rs
+            ]
             out[f"category {category}: whole conversation right"] = (_rate(whole), len(whole))
     return {name: {"rate": rate, "n": n} for name, (rate, n) in out.items()}
 
@@ -223,6 +238,8 @@ def failures(results: List[Result]) -> List[str]:
                 bad.append("first message lacks " + str(r.conversation["turns"][number - 1]["first"]))
             if bad:
                 said = reply_text(t.replies).replace("\n", " / ")[:300]
-                lines.append(f"{r.conversation['id']} [{r.category}] turn {number}: {t.user!r}: {'; '.join(bad)}"
-                             f"\n     bot: {said}")
+                lines.append(
+                    f"{r.conversation['id']} [{r.category}] turn {number}: {t.user!r}: {'; '.join(bad)}"
+                    f"\n     bot: {said}"
+                )
     return lines

@@ -6,6 +6,7 @@
 
 The blind part's totals are printed; its conversations and misses never are.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,7 +23,7 @@ def assistant(base: str | None, token: str):
     if base:
         yield base
         return
-    from tests.serving import serving
+    from tests.servers.serving import serving
 
     with tempfile.TemporaryDirectory(prefix="conversations-") as tmp:
         with serving(Path(tmp), {"RASA_AUTH_TOKEN": token, "ANSWER_TIMEOUT_SECONDS": 30}) as running:

@@ -5,13 +5,14 @@ sit a little under what the current assistant reaches, so a change that makes
 conversations worse fails here; the targets the project aims for are in
 docs/evaluation.md. The blind part is played and only its totals are printed.
 """
+
 from __future__ import annotations
 
 import pytest
 
 from tests.conftest import FIGURES
 from tests.conversations import harness
-from tests.prod.live import MODEL
+from tests.servers.live import MODEL
 
 pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`, which trains it")
 TOKEN = "conversations-test-token"
@@ -28,6 +29,7 @@ THRESHOLDS = [
 ]
 
 
+@pytest.mark.unit
 def test_every_conversation_file_is_well_formed():
     for blind in (False, True):
         conversations = harness.load(blind=blind)
@@ -39,6 +41,7 @@ def test_every_conversation_file_is_well_formed():
     assert len(ids) >= 300
 
 
+@pytest.mark.unit
 def test_matching_of_expected_patterns():
     assert harness.matches("nw.roi@kp.org | 503-571-5051", "call 503-571-5051 now")
     assert not harness.matches("authoriz", "no such word here")
@@ -47,13 +50,16 @@ def test_matching_of_expected_patterns():
 
 @pytest.fixture(scope="module")
 def tables(tmp_path_factory):
-    from tests.serving import serving
+    from tests.servers.serving import serving
 
-    with serving(tmp_path_factory.mktemp("conversations"), {"RASA_AUTH_TOKEN": TOKEN,
-                                                           "ANSWER_TIMEOUT_SECONDS": 30}) as running:
+    with serving(
+        tmp_path_factory.mktemp("conversations"), {"RASA_AUTH_TOKEN": TOKEN, "ANSWER_TIMEOUT_SECONDS": 30}
+    ) as running:
         client = harness.Client(running["base"], TOKEN)
-        out = {"open": harness.figures(harness.play_all(client, harness.load())),
-               "blind": harness.figures(harness.play_all(client, harness.load(blind=True)))}
+        out = {
+            "open": harness.figures(harness.play_all(client, harness.load())),
+            "blind": harness.figures(harness.play_all(client, harness.load(blind=True))),
+        }
     for name, table in out.items():
         FIGURES.extend(harness.report(f"Conversations, {name} part (independent writers; tests/conversations)", table))
     return out

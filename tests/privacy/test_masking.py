@@ -1,10 +1,12 @@
 """Masking of identifiers (privacy/masking.py): examples and Hypothesis properties. No Rasa."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from privacy.masking import LABELS, mask
 

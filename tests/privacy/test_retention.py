@@ -1,4 +1,5 @@
 """Retention (privacy/retention.py, scripts/retention.py) on a real Rasa SQL tracker store (SQLite)."""
+
 from __future__ import annotations
 
 import asyncio
@@ -11,8 +12,8 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from privacy.retention import database_url, delete_older_than
-from privacy.tracker_store import MaskingSQLTrackerStore
 from scripts import retention
+from storage.tracker_store import MaskingSQLTrackerStore
 
 DAY = 86400
 
@@ -76,8 +77,15 @@ def test_no_retention_period_is_an_error(tmp_path, clean_env):
 
 def test_database_url_follows_env_settings():
     assert database_url({"TRACKER_DB": "var/t.db"}) == "sqlite:///var/t.db"
-    url = database_url({"TRACKER_STORE": "postgres", "POSTGRES_HOST": "db", "POSTGRES_USER": "rasa",
-                        "POSTGRES_PASSWORD": "pw", "POSTGRES_DB": "conv"})
+    url = database_url(
+        {
+            "TRACKER_STORE": "postgres",
+            "POSTGRES_HOST": "db",
+            "POSTGRES_USER": "rasa",
+            "POSTGRES_PASSWORD": "pw",
+            "POSTGRES_DB": "conv",
+        }
+    )
     assert url == "postgresql://rasa:pw@db:5432/conv"
 
 
@@ -85,8 +93,12 @@ def test_the_store_masks_user_text_from_any_channel(tmp_path):
     db = tmp_path / "tracker.db"
     store = make_store(db)
     tracker = DialogueStateTracker("s", slots=[])
-    tracker.update(UserUttered("my ssn is 123-45-6789, mail me at a.b@example.com",
-                               parse_data={"text": "my ssn is 123-45-6789, mail me at a.b@example.com"}))
+    tracker.update(
+        UserUttered(
+            "my ssn is 123-45-6789, mail me at a.b@example.com",
+            parse_data={"text": "my ssn is 123-45-6789, mail me at a.b@example.com"},
+        )
+    )
     asyncio.run(store.save(tracker))
     raw = sqlite3.connect(db).execute("select group_concat(data) from events").fetchone()[0]
     assert "123-45-6789" not in raw and "a.b@example.com" not in raw

@@ -1,6 +1,7 @@
 """storage/lock_store.py against a real Redis (Debian redis-server, started here):
 several "servers" (separate store objects, threads) taking tickets for the same
 conversation at once never get the same ticket, and every ticket is served."""
+
 from __future__ import annotations
 
 import asyncio
@@ -8,7 +9,9 @@ import threading
 
 import pytest
 
-from scripts import local_services
+from servers import local_services
+
+pytestmark = pytest.mark.live  # a real Redis
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +27,13 @@ def store(service):
 
     from storage.lock_store import AtomicRedisLockStore
 
-    config = EndpointConfig(url="127.0.0.1", port=service.port, password=service.password, key_prefix="t",
-                            type="storage.lock_store.AtomicRedisLockStore")
+    config = EndpointConfig(
+        url="127.0.0.1",
+        port=service.port,
+        password=service.password,
+        key_prefix="t",
+        type="storage.lock_store.AtomicRedisLockStore",
+    )
     return AtomicRedisLockStore(config)
 
 
@@ -35,8 +43,13 @@ def test_created_from_endpoints_like_rasa_does(redis_service):
 
     from storage.lock_store import AtomicRedisLockStore
 
-    config = EndpointConfig(url="127.0.0.1", port=str(redis_service.port), password=redis_service.password,
-                            key_prefix="triage", type="storage.lock_store.AtomicRedisLockStore")
+    config = EndpointConfig(
+        url="127.0.0.1",
+        port=str(redis_service.port),
+        password=redis_service.password,
+        key_prefix="triage",
+        type="storage.lock_store.AtomicRedisLockStore",
+    )
     created = LockStore.create(config)
     assert isinstance(created, AtomicRedisLockStore)
     assert created.red.ping()

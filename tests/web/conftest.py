@@ -5,6 +5,7 @@ missing, the `chromium` fixture installs it with apt-get (the test set-up runs a
 root); it never downloads a browser of its own (no `playwright install`).
 Screenshots land in results/screenshots/.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving import serving
+from tests.servers.serving import serving
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 MODEL = ROOT / "models" / "current.tar.gz"
@@ -43,8 +44,12 @@ def ensure_chromium() -> Path:
 def server(tmp_path_factory):
     if not MODEL.exists():
         pytest.skip("no trained model: run `make test`, which trains it")
-    settings = {"RASA_AUTH_TOKEN": "web-test-token", "AGENT_USERNAME": AGENT_USER, "AGENT_PASSWORD": AGENT_PASSWORD,
-                "AGENT_SESSION_SECRET": "web-test-secret"}
+    settings = {
+        "RASA_AUTH_TOKEN": "web-test-token",
+        "AGENT_USERNAME": AGENT_USER,
+        "AGENT_PASSWORD": AGENT_PASSWORD,
+        "AGENT_SESSION_SECRET": "web-test-secret",
+    }
     with serving(tmp_path_factory.mktemp("web"), settings, timeout=300) as running:
         yield running
 

@@ -1,4 +1,5 @@
 """WCAG 2 contrast ratio of two CSS colours as getComputedStyle reports them."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """The agent console in headless Chromium, used as a call-center agent would."""
+
 from __future__ import annotations
 
 import json
@@ -116,9 +117,16 @@ def test_a_letter_is_shown_as_a_read_out_block(page, server):
 
     def fake(route):
         if "letter please" in (route.request.post_data or ""):
-            route.fulfill(status=200, content_type="application/json",
-                          body=json.dumps([{"recipient_id": "x", "text": "Read the letter to the caller."},
-                                           {"recipient_id": "x", "custom": LETTER}]))
+            route.fulfill(
+                status=200,
+                content_type="application/json",
+                body=json.dumps(
+                    [
+                        {"recipient_id": "x", "text": "Read the letter to the caller."},
+                        {"recipient_id": "x", "custom": LETTER},
+                    ]
+                ),
+            )
         else:
             route.continue_()
 

@@ -1,4 +1,5 @@
 """The chat widget in headless Chromium, used as a patient would."""
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,7 @@ def say(page, text):
 def test_page_embeds_the_widget_with_one_script_tag(page, server):
     page.goto(f"{server['base']}/chat/")
     assert page.locator("#records-chat script, script[src$='widget.js']").count() == 1
-    assert "<div id=\"records-chat\"></div>" in page.locator(".demo-code").inner_text()
+    assert '<div id="records-chat"></div>' in page.locator(".demo-code").inner_text()
     assert page.locator("#records-chat .rc").count() == 1
 
 
@@ -231,7 +232,7 @@ LETTER = {
         "\n",
     ],
     "text": "To Release of Information,\n\nPlease send me a copy of my medical record.\n\nName: [Your full name]\n"
-            "Date of birth: [Your date of birth]\nSigned: [Your signature]\n",
+    "Date of birth: [Your date of birth]\nSigned: [Your signature]\n",
 }
 
 
@@ -242,9 +243,16 @@ def test_letter_is_filled_in_the_browser_only(page, server, shot):
     def fake_reply(route):
         bodies.append(route.request.post_data or "")
         if "letter" in (route.request.post_data or ""):
-            route.fulfill(status=200, content_type="application/json",
-                          body=json.dumps([{"recipient_id": "x", "text": "Here is a letter you can use."},
-                                           {"recipient_id": "x", "custom": LETTER}]))
+            route.fulfill(
+                status=200,
+                content_type="application/json",
+                body=json.dumps(
+                    [
+                        {"recipient_id": "x", "text": "Here is a letter you can use."},
+                        {"recipient_id": "x", "custom": LETTER},
+                    ]
+                ),
+            )
         else:
             route.continue_()
 

@@ -1,0 +1,69 @@
+"""Start the assistant the way `make run` does (servers/serve.py), on free ports
+with a temporary .env, for tests that talk to real servers."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Dict, Iterator
+
+import pytest
+
+from servers.local_services import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextlib.contextmanager
+def serving(tmp: Path, settings: Dict[str, object], timeout: float = 240) -> Iterator[Dict]:
+    """serve.py with a .env of the defaults plus ``settings``; yields base URL,
+    tracker database, log path and process. Stops it as Ctrl-C does."""
+    values = {
+        "ENV": "development",
+        "RASA_PORT": free_port(),
+        "ACTION_PORT": free_port(),
+        "TRACKER_DB": tmp / "tracker.db",
+        "LOG_LEVEL": "INFO",
+        **settings,
+    }
+    env_file = tmp / ".env"
+    env_file.write_text("".join(f"{key}={value}\n" for key, value in values.items()))
+    # serve.py lets the shell win over .env, so the shell must not set what this .env sets
+    env = {k: v for k, v in os.environ.items() if k not in values}
+    log_path = tmp / "serve.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "servers.serve", "--env-file", str(env_file)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                pytest.fail(f"serve.py exited: {log_path.read_text()[-3000:]}")
+            if "The assistant is running." in log_path.read_text():
+                break
+            time.sleep(1)
+        else:
+            os.killpg(proc.pid, signal.SIGKILL)
+            pytest.fail("servers did not start in time")
+        yield {
+            "base": f"http://localhost:{values['RASA_PORT']}",
+            "db": values["TRACKER_DB"],
+            "log": log_path,
+            "proc": proc,
+        }
+        proc.send_signal(signal.SIGINT)  # what Ctrl-C does
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise

@@ -1,0 +1,351 @@
+"""The conversation step (triage/converse.py): pure, so every path is tested here
+without Rasa. ``talk`` plays turns through ``step`` and carries the slots over as
+action_converse does."""
+
+from __future__ import annotations
+
+import copy
+from typing import List, Optional, Tuple
+
+import pytest
+import yaml
+
+from triage.content import load_content
+from triage.conversation_content import load_conversation, parse_conversation, read_conversation_raw
+from triage.converse import FACT_FIELDS, Outcome, Said, State, nearest_faq, pick_requests, step
+from triage.render import Renderer
+from triage.understand import option_facts, option_index, place, read, safety_kind
+
+C = load_content()
+V = load_conversation()
+R = Renderer(C)
+
+
+def state_from(slots: dict) -> State:
+    return State(
+        request=slots.get("request_type"),
+        route=slots.get("route"),
+        department=slots.get("department"),
+        pending=slots.get("pending_question"),
+        repeated=bool(slots.get("question_repeated")),
+        facts={k: slots[k] for k in FACT_FIELDS if slots.get(k)},
+    )
+
+
+def talk(*turns, slots: Optional[dict] = None) -> List[Tuple[Outcome, dict]]:
+    """Each turn is a text, or (text, intent, confidence). Returns (outcome, slots after)."""
+    slots = dict(slots or {})
+    out = []
+    for turn in turns:
+        text, intent, confidence = (turn, None, 0.0) if isinstance(turn, str) else turn
+        outcome = step(C, V, R, state_from(slots), Said(text, intent, confidence))
+        slots.update(outcome.slots)
+        out.append((outcome, dict(slots)))
+    return out
+
+
+def said(outcome: Outcome) -> str:
+    return "\n".join(r.text for r in outcome.replies)
+
+
+# -- safety first ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, number",
+    [
+        ("I have crushing chest pain right now", "911"),
+        ("my dad collapsed and isnt responding, also need his records", "911"),
+        ("i can't breathe", "911"),
+        ("I don't want to live anymore", "988"),
+        ("thinking about ending my life, can I get my psych records first", "988"),
+        ("my partner hits me and I need my ER records", "1-800-799-7233"),
+        ("my toddler swallowed some pills", "1-800-222-1222"),
+    ],
+)
+def test_emergencies_and_crises_come_first_with_no_department(text, number):
+    ((outcome, slots),) = talk((text, "request_records", 0.9), slots={"department": "roi", "route": "roi_own_copy"})
+    assert outcome.kind.startswith("safety:")
+    assert number in outcome.replies[0].text
+    assert slots["department"] is None and slots["route"] is None
+
+
+def test_a_past_symptom_in_a_records_request_is_not_an_emergency():
+    assert safety_kind(V, "records from my chest pain er visit last year") is None
+    ((outcome, slots),) = talk(("I need the records from my chest pain ER visit last year", "request_records", 0.9))
+    assert slots["department"] == "roi"
+
+
+def test_a_crisis_counts_even_when_it_sounds_past():
+    assert safety_kind(V, "i was suicidal last year and want my therapy records") == "crisis"
+
+
+# -- neighbours ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("I need a refill on my inhaler", "pharmacy"),
+        ("how do I pay my bill", "billing"),
+        ("I need to reschedule my MRI on thursday", "appointments"),
+        ("I moved, how do I change my address with kaiser", "membership"),
+    ],
+)
+def test_neighbours_get_a_pointer_and_no_department(text, kind):
+    ((outcome, slots),) = talk(text)
+    assert outcome.kind == f"neighbour:{kind}"
+    assert "503-813-2000" in said(outcome) and slots["department"] is None
+
+
+def test_a_copy_of_a_scan_is_ours_not_a_booking():
+    ((outcome, slots),) = talk("I need a copy of my MRI from last month for my surgeon")
+    assert slots["department"] == "imaging" and "503-571-8451" in said(outcome)
+
+
+# -- requests the words name ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, department, fact",
+    [
+        ("my lawyer needs my records", "roi", "Authorization"),
+        ("everything in my chart please", "roi", "5 business days"),
+        ("my eye doctor wants the retina pictures", "roi", "nw.roi@kp.org"),
+        ("jury duty excuse letter from my doctor", "clinical_team", "care team"),
+        ("the hartford needs my long term disability form filled out", "roi", "nw.roi@kp.org"),
+        ("fmla papers for my surgery", "leave_form", "Request FMLA Medical Certification"),
+        ("how do i see my blood work online", "self_service", "Medical Record"),
+        ("where do I send my living will", "medical_records", "500 NE Multnomah"),
+        ("need my records, i live in seattle", "roi", "866-656-4184"),
+    ],
+)
+def test_requests_named_in_words_are_routed(text, department, fact):
+    ((outcome, slots),) = talk(text)
+    assert slots["department"] == department
+    assert fact in said(outcome)
+
+
+def test_words_that_name_a_request_beat_an_unsure_intent():
+    reading = read(C, V, "caller wants her MRI sent to an outside ortho")
+    assert pick_requests(Said("", "request_records", 0.7), reading) == ["imaging"]
+    assert pick_requests(Said("", "request_imaging", 0.9), reading) == ["imaging"]
+
+
+def test_a_certain_intent_keeps_its_request_first():
+    reading = read(C, V, "jury duty")
+    assert pick_requests(Said("", "request_work_note", 0.95), reading)[0] == "work_note"
+
+
+def test_two_requests_are_both_answered_and_the_first_sets_the_department():
+    ((outcome, slots),) = talk("I need my MRI and also FMLA papers")
+    text = said(outcome)
+    assert "503-571-8451" in text and "Request FMLA Medical Certification" in text
+    assert slots["department"] == "imaging"
+
+
+def test_records_inside_a_specific_request_are_not_a_second_request():
+    assert pick_requests(Said(""), read(C, V, "copies of my MRI records")) == ["imaging"]
+
+
+def test_a_department_named_alone_gets_its_answer():
+    ((outcome, slots),) = talk("release of information")
+    assert slots["department"] == "roi" and "nw.roi@kp.org" in said(outcome)
+
+
+# -- direct questions for one detail ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, department, fact, absent",
+    [
+        ("what's the phone number for imaging?", "imaging", "503-571-8451", "nw.roi@kp.org"),
+        ("what is ROI's email", "roi", "nw.roi@kp.org", "503-571-8451"),
+        ("fax number for release of information in spokane?", "roi", "855-414-1751", "877-848-6896"),
+        ("what hours is the release of information phone open", "roi", "4:30", "Steps:"),
+        ("roi mailing address?", "roi", "500 NE Multnomah Street, Suite 100", "Steps:"),
+    ],
+)
+def test_a_detail_question_gets_only_that_detail(text, department, fact, absent):
+    ((outcome, slots),) = talk(text)
+    assert outcome.kind == "detail"
+    assert slots["department"] == department
+    assert fact in said(outcome) and absent not in said(outcome)
+    assert len(said(outcome)) < 200
+
+
+def test_a_follow_up_detail_is_about_the_answer_in_context():
+    turns = talk("my lawyer needs my records", "how much does that cost?", "how long?")
+    assert "16.50" in said(turns[1][0]) and turns[1][0].kind == "detail"
+    assert "5 business days" in said(turns[2][0])
+    assert turns[2][1]["route"] == "roi_third_party"
+
+
+def test_an_everyday_question_with_a_detail_word_is_not_ours():
+    ((outcome, slots),) = talk(("what time does the game start tonight", "out_of_scope", 0.9))
+    assert outcome.delegate == "out_of_scope" and not slots.get("department")
+
+
+def test_a_definition_is_explained():
+    ((outcome, _),) = talk("continuous or intermittent? what does intermittent mean")
+    assert said(outcome).startswith("Intermittent leave:")
+
+
+# -- questions about the answer (route questions) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    "first, question, expected",
+    [
+        ("my lawyer needs my records", "is a phone picture of the signed form ok?", "photo or scan"),
+        ("my lawyer needs my records", "can she e-sign it?", "in ink"),
+        ("fmla papers for my surgery", "will my manager get a copy?", "third party"),
+        ("fmla papers for my surgery", "can i print it from my phone", "web browser"),
+        ("jury duty form for my doctor", "do I have to be seen first?", "may need a visit"),
+        ("I want a full copy of my record", "could I fax it?", "not fax"),
+    ],
+)
+def test_route_questions_are_answered_from_content(first, question, expected):
+    turns = talk(first, question)
+    assert expected in said(turns[1][0]), said(turns[1][0])
+    assert turns[1][1]["department"] == turns[0][1]["department"]  # the topic stays
+
+
+def test_route_questions_only_match_their_routes():
+    key, score = nearest_faq(V, "will my manager get a copy", ["imaging"])
+    assert key is None or "imaging" in V.faq[key].for_
+
+
+def test_an_unclear_follow_up_in_context_gets_the_departments_contacts():
+    turns = talk("my lawyer needs my records", ("blue bananas on the moon", "out_of_scope", 0.9))
+    assert turns[1][0].kind in ("context_contacts",) or turns[1][0].kind.startswith("faq:")
+    assert "Sorry, I can't help" not in said(turns[1][0])
+
+
+# -- our own questions, answered by typing -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reply, facts",
+    [
+        ("the whole thing", {"record_kind": "full_record"}),
+        ("2", {"record_kind": "full_record"}),
+        ("number 1", {"record_kind": "test_results"}),
+        ("the second one", {"record_kind": "full_record"}),
+        ("send them to someone else", {"recipient": "someone_else"}),
+    ],
+)
+def test_typed_answers_pick_a_record_option(reply, facts):
+    assert option_facts(C, V, "record_kind", reply) == facts
+
+
+@pytest.mark.parametrize(
+    "reply, region",
+    [
+        ("olympia", "western_washington"),
+        ("Spokane Valley", "eastern_washington"),
+        ("3", "eastern_washington"),
+        ("vancouver", "sw_washington"),
+        ("the east side", "eastern_washington"),
+    ],
+)
+def test_typed_answers_pick_a_region(reply, region):
+    assert option_facts(C, V, "region", reply) == {"region": region}
+
+
+def test_option_index_reads_digits_and_ordinals():
+    assert [option_index(t, 4) for t in ("1", "#4", "the third one", "last", "5", "hello")] == [0, 3, 2, 3, None, None]
+
+
+def test_a_typed_answer_finishes_the_open_question():
+    turns = talk("I need my images", "the eye ones from my eye doctor")
+    assert turns[0][1]["pending_question"] == "imaging_kind" and turns[0][1]["department"] is None
+    assert turns[1][1]["department"] == "roi" and turns[1][1]["pending_question"] is None
+
+
+def test_washington_question_sets_roi_while_asking_which_part():
+    turns = talk("my insurance company needs my records, I live in Washington", "olympia")
+    assert turns[0][1]["pending_question"] == "region" and turns[0][1]["department"] == "roi"
+    assert "866-656-4184" in said(turns[1][0])
+
+
+def test_an_unmatched_reply_gets_the_question_once_more_then_is_let_go():
+    turns = talk("I need my images", ("purple", "out_of_scope", 0.9), ("purple", "out_of_scope", 0.9))
+    assert turns[1][0].kind == "ask_again" and "503-571-5051" in said(turns[1][0])
+    assert turns[2][0].kind == "let_go" and turns[2][1]["pending_question"] is None
+
+
+# -- corrections and places --------------------------------------------------------
+
+
+def test_a_correction_changes_the_fact_and_the_answer():
+    turns = talk("I want a full copy of my record", "wait, it's my husband's")
+    assert turns[1][0].kind == "correction" and turns[1][1]["route"] == "roi_third_party"
+
+
+def test_a_new_place_gives_that_places_contacts():
+    turns = talk("I want a full copy of my record", "no, I live in Yakima")
+    assert "509-241-7824" in said(turns[1][0]) and turns[1][1]["region"] == "eastern_washington"
+
+
+def test_a_place_said_not_to_be_it_does_not_count():
+    assert place(C, V, "i meant spokane, never portland") == "eastern_washington"
+    assert place(C, V, "moved from salem to tacoma") == "western_washington"
+
+
+# -- what the step leaves to the intent's own handler ----------------------------------
+
+
+def test_button_payloads_and_small_talk_go_to_their_handlers():
+    assert talk(('/inform{"record_kind":"full_record"}', "inform", 1.0))[0][0].delegate == "inform"
+    assert talk(("hi there", "greet", 0.99))[0][0].delegate == "greet"
+
+
+def test_a_rights_question_goes_to_the_rights_handler():
+    ((outcome, _),) = talk(("can they refuse to give me my chart? what does the law say", "ask_denial_rights", 0.9))
+    assert outcome.delegate == "ask_denial_rights"
+
+
+def test_sorry_its_late_needs_something_late():
+    ((outcome, _),) = talk(("I still need the form", "report_overdue_request", 0.7))
+    assert outcome.delegate != "report_overdue_request"
+
+
+# -- the content file ------------------------------------------------------------------
+
+
+def test_conversation_content_loads_and_cross_checks():
+    assert list(V.safety) == ["crisis", "emergency", "abuse", "poison"]
+    assert all(faq.source in C.sources for faq in V.faq.values())
+
+
+def test_emergency_numbers_match_the_reference():
+    from pathlib import Path
+
+    reference = yaml.safe_load((Path(__file__).parents[1] / "reference" / "facts.yml").read_text())["emergency"]
+    assert {k: n.value for k, n in V.numbers.items()} == reference
+
+
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda d: d["faq"]["email_ok"].__setitem__("source", "rumour"), "unknown source"),
+        (lambda d: d["faq"]["email_ok"].__setitem__("for", ["billing"]), "neither a route"),
+        (lambda d: d["safety"]["crisis"].__setitem__("reply", {"en": "Call {number.nobody}."}), "unknown placeholder"),
+        (lambda d: d["requests"].__setitem__("pizza", ["pizza"]), "not a request type"),
+        (lambda d: d["option_words"]["region"].pop(), "one word list per option"),
+    ],
+)
+def test_conversation_content_rejects_broken_files(mutate, message):
+    raw = copy.deepcopy(read_conversation_raw())
+    mutate(raw)
+    with pytest.raises(ValueError, match=message):
+        parse_conversation(raw, C)
+
+
+def test_user_texts_of_conversation_content_are_short_and_plain():
+    texts = [p.reply for p in V.safety.values()] + [p.reply for p in V.neighbours.values()]
+    texts += [f.answer for f in V.faq.values()]
+    for text in texts:
+        raw = text.get()
+        assert len(raw) <= 320 and "*" not in raw and "<" not in raw
