@@ -46,3 +46,24 @@ def test_the_clinc_copy_has_its_licence_and_citation():
     assert "Creative Commons Attribution 3.0" in (folder / "LICENSE").read_text()
     assert "Larson" in (folder / "README.md").read_text()
     assert (folder / "clinc150_dev.json").stat().st_size > 100_000
+
+
+def test_the_readme_layout_table_names_every_top_level_folder():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    folders = {
+        Path(p).parts[0]
+        for p in subprocess.run(
+            ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+        ).stdout.splitlines()
+        if "/" in p
+    }
+    missing = [f for f in sorted(folders) if f"`{f}/" not in table and f"`{f}`" not in table]
+    assert not missing, missing
+
+
+def test_the_readme_stays_a_front_door():
+    lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
+    assert len(lines) <= 200
+    for page in ("evaluation", "content", "web-and-agent", "sms", "production", "benchmarks", "development"):
+        assert (ROOT / "docs" / f"{page}.md").exists() and f"docs/{page}.md" in "\n".join(lines)
