@@ -64,6 +64,7 @@ class ConversationContent(Strict):
     facts: Dict[str, Dict[str, List[str]]]
     option_words: Dict[str, List[List[str]]]
     corrections: List[str]
+    send_markers: List[str]
     faq: Dict[str, Faq]
     rights_markers: List[str]
     overdue_markers: List[str]

@@ -25,7 +25,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from triage.content_schema import PLACEHOLDER, Content, Text
 from triage.conversation_content import ConversationContent
-from triage.engine import REQUEST_INTENTS, REQUESTS, Facts, Question, Route, triage
+from triage.engine import PORTAL_RECORD_KINDS, REQUEST_INTENTS, REQUESTS, Facts, Question, Route, triage
 from triage.render import Renderer, Reply
 from triage.understand import Reading, find, option_facts, read
 from triage.vocabulary import clean
@@ -261,9 +261,20 @@ def _new_request_values(state: State, said: Said, reading: Reading) -> Dict[str,
     return values
 
 
-def _records_default(values: Dict[str, str], reading: Reading) -> Dict[str, str]:
+def _records_default(
+    values: Dict[str, str], reading: Reading, conversation: Optional[ConversationContent] = None
+) -> Dict[str, str]:
     """Records with no kind and nobody else named: ROI's detailed copy (a clerk's
-    answer), or the portal when the message names it."""
+    answer), or the portal when the message names it. Records a person can download
+    for an employer or a school ("proof of my shots for my new job") stay the
+    portal's unless the message asks us to send them."""
+    if (
+        conversation is not None
+        and values.get("record_kind") in PORTAL_RECORD_KINDS
+        and values.get("recipient") in ("employer", "family", "someone_else")
+        and not find(conversation.send_markers, reading.text)
+    ):
+        return {k: v for k, v in values.items() if k != "recipient"}
     if values.get("record_kind") or values.get("recipient") or values.get("requester") == "proxy":
         return values
     kind = "test_results" if "self_service" in reading.departments else "full_record"
@@ -401,7 +412,7 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
         route = _route_for(
             content,
             request,
-            _records_default(_new_request_values(state, said, reading), reading)
+            _records_default(_new_request_values(state, said, reading), reading, conversation)
             if request == "records"
             else _new_request_values(state, said, reading),
         )
@@ -475,7 +486,7 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
             else _new_request_values(state, said, reading)
         )
         if message_requests[0] == "records":
-            values = _records_default(values, reading)
+            values = _records_default(values, reading, conversation)
         note = None
         if find(conversation.representative_markers, reading.text):
             note = fill(content, conversation, conversation.faq["proof_of_authority"].answer, render.language)

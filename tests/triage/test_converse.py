@@ -349,3 +349,10 @@ def test_user_texts_of_conversation_content_are_short_and_plain():
     for text in texts:
         raw = text.get()
         assert len(raw) <= 320 and "*" not in raw and "<" not in raw
+
+
+def test_records_a_person_can_download_stay_on_the_portal_unless_we_are_asked_to_send_them():
+    ((outcome, slots),) = talk("my new job wants proof of my vaccinations, where do I get my immunization record")
+    assert slots["department"] == "self_service"
+    ((outcome, slots),) = talk("please send my shot record to my employer")
+    assert slots["route"] == "roi_third_party"
