@@ -358,11 +358,26 @@ def write_report(results: dict, path: Path, chart_name: str) -> None:
         "both setups: the SQLite tracker store, the call to the action server and, for every custom action "
         f"reply, Rasa's JSON-schema check of that reply, measured here at **{check:.1f} ms** of CPU per reply "
         "(Rasa 3.6 runs jsonschema's `validate()`, which also re-checks the schema itself each time). "
-        "`domain.yml` maps every triage slot with `type: custom, action: action_triage`, so Rasa also runs "
-        "`action_triage` while extracting slots after each user message: a request turn makes two action "
-        "calls. These shared costs bound how far the config alone can move the whole-turn ratio.",
+        "These shared costs bound how far the config alone can move the whole-turn ratio.",
         "",
     ]
+    cost = results.get("step_cost")
+    if cost:
+        from bench.step_cost import PARTS
+
+        lines += [
+            "## The conversation step (action server, same for both configs)",
+            "",
+            f"CPU per message of each part of `triage/converse.step`, on the {cost['n']} user messages of the open "
+            "conversation test set (`bench/step_cost.py`, best of 3 runs per message). What it buys is measured "
+            "by the conversation tests (`docs/evaluation.md`).",
+            "",
+        ]
+        lines += _table(
+            ["part", "mean", "p95"],
+            [[name, f"{cost[name]['mean_ms']:.2f} ms", f"{cost[name]['p95_ms']:.2f} ms"] for name in PARTS],
+        )
+        lines += [""]
     path.write_text("\n".join(lines).rstrip() + "\n")
 
 

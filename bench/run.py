@@ -512,6 +512,10 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     results["server_pids"] = list(servers.STARTED_PIDS)
     results["action_reply_check_ms"] = action_reply_check_ms()
+    from bench import step_cost
+
+    # the conversation step (same for both configs: it runs in the action server)
+    results["step_cost"] = step_cost.measure(limit=60 if args.smoke else 0)
     results["machine"]["load_average_end"] = os.getloadavg()
     results["total_seconds"] = time.monotonic() - started
     (out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")

@@ -9,6 +9,7 @@ conversation step adds to a turn: reading the message with the content's words
 characters) and the whole step (triage.converse.step, with a fresh state and no
 NLU intent, so every rule is tried). Prints milliseconds of CPU per message.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -35,21 +36,42 @@ def _cpu_ms(fn, texts, repeat: int = 3):
     return statistics.mean(per), per[int(0.95 * (len(per) - 1))]
 
 
-def main(limit: int = 0) -> int:
+PARTS = (
+    "read the message (understand.read)",
+    "route-question retrieval (TF-IDF)",
+    "whole conversation step (converse.step)",
+)
+
+
+def measure(limit: int = 0) -> dict:
+    """{"n": messages, part: {"mean_ms", "p95_ms"}} for each part of the step."""
     content, conversation = load_content(), load_conversation()
     render = Renderer(content)
     texts = [turn["user"] for c in harness.load() for turn in c["turns"]]
     texts = texts[:limit] if limit else texts
     nearest_faq(conversation, "warm up", ["roi"])  # the index is built once per process
-    parts = {
-        "read the message (understand.read)": lambda t: read(content, conversation, t),
-        "route-question retrieval (TF-IDF)": lambda t: nearest_faq(conversation, t, ["roi", "roi_third_party"]),
-        "whole conversation step (converse.step)": lambda t: step(content, conversation, render, State(), Said(t)),
-    }
-    print(f"CPU per message on {len(texts)} messages of the open conversation set (best of 3 each)")
+    parts = dict(
+        zip(
+            PARTS,
+            (
+                lambda t: read(content, conversation, t),
+                lambda t: nearest_faq(conversation, t, ["roi", "roi_third_party"]),
+                lambda t: step(content, conversation, render, State(), Said(t)),
+            ),
+        )
+    )
+    out: dict = {"n": len(texts)}
     for name, fn in parts.items():
         mean, p95 = _cpu_ms(fn, texts)
-        print(f"  {name:<42} mean {mean:5.2f} ms   p95 {p95:5.2f} ms")
+        out[name] = {"mean_ms": mean, "p95_ms": p95}
+    return out
+
+
+def main(limit: int = 0) -> int:
+    figures = measure(limit)
+    print(f"CPU per message on {figures['n']} messages of the open conversation set (best of 3 each)")
+    for name in PARTS:
+        print(f"  {name:<42} mean {figures[name]['mean_ms']:5.2f} ms   p95 {figures[name]['p95_ms']:5.2f} ms")
     return 0
 
 

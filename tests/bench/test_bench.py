@@ -172,7 +172,14 @@ def smoke_run(tmp_path_factory):
 def test_smoke_report_has_every_table(smoke_run):
     report = smoke_run["report"]
     assert "SMOKE RUN" in report
-    for heading in ("## Machine", "## Targets", "## Accuracy", "## Cost", "## Speed under load"):
+    for heading in (
+        "## Machine",
+        "## Targets",
+        "## Accuracy",
+        "## Cost",
+        "## Speed under load",
+        "## The conversation step",
+    ):
         assert heading in report
     for table in (
         "Intent accuracy, held-out file",

@@ -1,4 +1,5 @@
 """bench/step_cost.py runs and reports each part of the conversation step."""
+
 from __future__ import annotations
 
 from bench import step_cost
