@@ -166,3 +166,49 @@ def test_make_cluster_check_answers_through_nginx(tmp_path):
     result = make("cluster", f"ARGS=--env-file {path} --check", timeout=900)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "check: answered" in result.stdout
+
+
+def test_make_shell_answers_in_the_terminal():
+    """`make shell` in a real terminal (a pty): one records request, then /stop."""
+    import pty
+    import select
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        ["make", "--no-print-directory", "shell"],
+        cwd=ROOT,
+        env=clean_env(TERM="dumb"),
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        start_new_session=True,
+    )
+    os.close(follower)
+    seen = b""
+
+    def read_until(pattern: bytes, timeout: float) -> bool:
+        nonlocal seen
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 1)
+            if ready:
+                try:
+                    seen += os.read(leader, 65536)
+                except OSError:
+                    return pattern in seen
+            if pattern in seen:
+                return True
+            if proc.poll() is not None:
+                return pattern in seen
+        return False
+
+    try:
+        assert read_until(b"Your input", 300), seen[-2000:].decode(errors="replace")
+        os.write(leader, b"my lawyer needs my records\r")
+        assert read_until(b"503-571-5051", 120), seen[-2000:].decode(errors="replace")
+        os.write(leader, b"/stop\r")
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        os.close(leader)
