@@ -14,7 +14,7 @@ from tests.conftest import FIGURES
 from tests.conversations import harness
 from tests.servers.live import MODEL
 
-pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`, which trains it")
+needs_model = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: run `make test`, which trains it")
 TOKEN = "conversations-test-token"
 
 # (figure, open part at least, blind part at least)
@@ -65,6 +65,7 @@ def tables(tmp_path_factory):
     return out
 
 
+@needs_model
 @pytest.mark.parametrize("figure, open_at_least, blind_at_least", THRESHOLDS)
 def test_conversation_figures_meet_their_thresholds(tables, figure, open_at_least, blind_at_least):
     assert tables["open"][figure]["rate"] >= open_at_least, tables["open"][figure]
