@@ -23,10 +23,11 @@ from actions.action_follow_up_overdue import ActionFollowUpOverdue
 from actions.action_handoff import ActionHandoff
 from actions.action_offer_records_letter import ActionOfferRecordsLetter
 from actions.action_triage import ActionTriage
-from actions.common import FACT_SLOTS, content, latest_intent, renderer, send, slot_facts
+from actions.common import content, latest_intent, renderer, send, slot_facts
 from triage.conversation_content import load_conversation
-from triage.converse import RIGHTS_INTENTS, Said, State, step
+from triage.converse import Said, State, step
 from triage.engine import REQUEST_INTENTS
+from triage.rights import RIGHTS_INTENTS
 from triage.vocabulary import facts_from_entities
 
 RESPONSES = {
@@ -61,14 +62,7 @@ def handler_for(intent: str):
 
 
 def state_of(tracker: Tracker) -> State:
-    return State(
-        request=tracker.get_slot("request_type"),
-        route=tracker.get_slot("route"),
-        department=tracker.get_slot("department"),
-        pending=tracker.get_slot("pending_question"),
-        repeated=bool(tracker.get_slot("question_repeated")),
-        facts=slot_facts(tracker),
-    )
+    return State.from_slots(tracker.get_slot, facts=slot_facts(tracker))
 
 
 def said_in(tracker: Tracker) -> Said:
@@ -99,6 +93,3 @@ class ActionConverse(Action):
             dispatcher.utter_message(response=RESPONSES[intent])
             return events
         return events + await handler_for(intent).run(dispatcher, tracker, domain)
-
-
-__all__ = ["ActionConverse", "FACT_SLOTS"]

@@ -9,9 +9,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import INTENT_FOR_REQUEST, content, fact_events, gather_facts, renderer, send
+from actions.common import content, fact_events, gather_facts, renderer, send
 from actions.rights_flow import continue_pending
-from triage.engine import NoRoute, Question, Route, infer_requests, request_from_entities, triage
+from triage.engine import INTENT_FOR_REQUEST, NoRoute, Question, Route, infer_requests, request_from_entities, triage
 
 
 class ActionTriage(Action):

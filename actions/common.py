@@ -21,7 +21,6 @@ from triage.vocabulary import ENTITIES, facts_from_entities, generic_facts, norm
 
 FACT_SLOTS = ENTITIES
 AGENT_CHANNEL = "agent"  # the agent console (channels/agent.py): answers worded for the agent
-INTENT_FOR_REQUEST = {request: intent for intent, request in REQUEST_INTENTS.items()}
 
 
 def content() -> Content:

@@ -21,30 +21,26 @@ order a careful clerk follows:
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from triage.content_schema import PLACEHOLDER, Content, Text
+from triage.content_schema import Content, Text
 from triage.conversation_content import ConversationContent
-from triage.engine import PORTAL_RECORD_KINDS, REQUEST_INTENTS, REQUESTS, Facts, Question, Route, triage
+from triage.engine import (
+    INTENT_FOR_REQUEST,
+    PORTAL_RECORD_KINDS,
+    REQUEST_INTENTS,
+    REQUESTS,
+    Facts,
+    Question,
+    Route,
+    triage,
+)
 from triage.render import Renderer, Reply
+from triage.rights import RIGHTS_INTENTS
 from triage.understand import Reading, find, option_facts, read
 from triage.vocabulary import clean
 
 FACT_FIELDS = ("record_kind", "imaging_kind", "recipient", "requester", "leave_program", "leave_type", "region")
-INTENT_FOR_REQUEST = {request: intent for intent, request in REQUEST_INTENTS.items()}
-RIGHTS_INTENTS = (
-    "ask_right_to_records",
-    "ask_denial_rights",
-    "ask_free_copy",
-    "ask_record_format",
-    "ask_explain_codes",
-    "ask_correction_rights",
-    "ask_complaint",
-    "ask_records_fees",
-    "ask_records_deadline",
-    "report_overdue_request",
-    "request_records_letter",
-)
 JOINTS = (
     " and also ",
     " also ",
@@ -88,6 +84,21 @@ class State:
     repeated: bool = False
     facts: Dict[str, str] = field(default_factory=dict)
 
+    @classmethod
+    def from_slots(cls, slot: Callable[[str], Any], facts: Optional[Dict[str, str]] = None) -> "State":
+        """The state from the slots (``slot(name)`` reads one); ``facts`` default to
+        the fact slots' values."""
+        if facts is None:
+            facts = {name: slot(name) for name in FACT_FIELDS if slot(name)}
+        return cls(
+            request=slot("request_type"),
+            route=slot("route"),
+            department=slot("department"),
+            pending=slot("pending_question"),
+            repeated=bool(slot("question_repeated")),
+            facts=facts,
+        )
+
 
 @dataclass(frozen=True)
 class Said:
@@ -107,22 +118,9 @@ class Outcome:
     kind: str = ""  # what answered (for tests and analytics)
 
 
-def fill(content: Content, conversation: ConversationContent, text: Text, language: str = "en") -> str:
-    raw = text.get(language)
-
-    def sub(match) -> str:
-        kind, ref = match.group(1), match.group(2)
-        if kind == "number":
-            return conversation.numbers[ref].value
-        if kind == "contact":
-            return content.contacts[ref].value
-        if kind == "value":
-            return content.values[ref].text.get(language)
-        if kind == "portal":
-            return content.organization.portal_name.get(language)
-        raise KeyError(match.group(0))
-
-    return PLACEHOLDER.sub(sub, raw)
+def fill(render: Renderer, conversation: ConversationContent, text: Text) -> str:
+    """A conversation.yml text filled by the renderer, with the national numbers."""
+    return render.fill(text, tables={"number": {k: n.value for k, n in conversation.numbers.items()}})
 
 
 # -- route questions (FAQ) ---------------------------------------------------------
@@ -153,21 +151,32 @@ def _build_faq_index(conversation: ConversationContent):
     return keys, (words, chars), (words.transform(texts), chars.transform(texts))
 
 
-def nearest_faq(conversation: ConversationContent, text: str, targets: Sequence[str]) -> Tuple[Optional[str], float]:
-    """The route question nearest to ``text`` among those for ``targets`` (cosine of
-    character n-gram TF-IDF), with its score."""
-    if not targets or not text:
-        return None, 0.0
+def faq_scores(conversation: ConversationContent, text: str) -> List[Tuple[str, float]]:
+    """(route question key, score) for every example question: the mean cosine of
+    word and character n-gram TF-IDF."""
     keys, (words, chars), (word_matrix, char_matrix) = _faq_index(conversation)
     query = text.lower()
     scores = (
         (word_matrix @ words.transform([query]).T).toarray().ravel()
         + (char_matrix @ chars.transform([query]).T).toarray().ravel()
     ) / 2
+    return list(zip(keys, (float(x) for x in scores)))
+
+
+def nearest_faq(
+    conversation: ConversationContent,
+    text: str,
+    targets: Sequence[str],
+    scores: Optional[List[Tuple[str, float]]] = None,
+) -> Tuple[Optional[str], float]:
+    """The route question nearest to ``text`` among those for ``targets``, with its
+    score; ``scores`` are ``faq_scores`` of the text when already computed."""
+    if not targets or not text:
+        return None, 0.0
     best: Tuple[Optional[str], float] = (None, 0.0)
-    for key, score in zip(keys, scores):
+    for key, score in scores if scores is not None else faq_scores(conversation, text):
         if score > best[1] and set(conversation.faq[key].for_) & set(targets):
-            best = (key, float(score))
+            best = (key, score)
     return best
 
 
@@ -234,7 +243,7 @@ def detail(
         if ask in CONTACT_KINDS:
             chosen = [c for c in route.contacts if content.contacts[c].kind == CONTACT_KINDS[ask]]
             if not chosen and ask == "fax" and route.department == "roi":
-                lines.append(fill(content, conversation, conversation.faq["fax_roi"].answer))
+                lines.append(fill(render, conversation, conversation.faq["fax_roi"].answer))
                 continue
             if not chosen and ask == "mail" and route.department in ("roi", "medical_records"):
                 chosen = ["roi_mail" if route.department == "roi" else "medical_records_mail"]
@@ -327,10 +336,17 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
     if text.startswith("/"):
         return Outcome(delegate=said.intent, kind="button")
     reading = read(content, conversation, text)
+    memo: List[List[Tuple[str, float]]] = []
+
+    def scored() -> List[Tuple[str, float]]:
+        """The route-question scores of this message, computed at most once."""
+        if not memo:
+            memo.append(faq_scores(conversation, text))
+        return memo[0]
 
     # 2. safety first
     if reading.safety:
-        reply = fill(content, conversation, conversation.safety[reading.safety].reply, render.language)
+        reply = fill(render, conversation, conversation.safety[reading.safety].reply)
         return Outcome(
             [Reply(reply)],
             {"department": None, "route": None, "pending_question": None, "question_repeated": False},
@@ -354,14 +370,14 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
     )
     about_context = (
         bool(state.route)
-        and nearest_faq(conversation, text, [t for t in (state.route, state.department) if t])[1] >= FAQ_MAYBE
+        and nearest_faq(conversation, text, [t for t in (state.route, state.department) if t], scored())[1] >= FAQ_MAYBE
     )
     if (
         reading.neighbour
         and not about_context
         and (booking or reading.neighbour == "scan_booking" or not (reading.requests or reading.departments))
     ):
-        reply = fill(content, conversation, conversation.neighbours[reading.neighbour].reply, render.language)
+        reply = fill(render, conversation, conversation.neighbours[reading.neighbour].reply)
         return Outcome(
             [Reply(reply)],
             {"department": None, "route": None, "pending_question": None},
@@ -446,7 +462,7 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
 
     # 6. a question about the answer in context
     new_request = bool(message_requests) and message_requests[0] != state.request
-    faq, score = nearest_faq(conversation, text, targets)
+    faq, score = nearest_faq(conversation, text, targets, scored())
     if new_request and score < FAQ_NEW_REQUEST:
         faq, score = None, 0.0
     if faq and score >= FAQ_SURE:
@@ -489,7 +505,7 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
             values = _records_default(values, reading, conversation)
         note = None
         if find(conversation.representative_markers, reading.text):
-            note = fill(content, conversation, conversation.faq["proof_of_authority"].answer, render.language)
+            note = fill(render, conversation, conversation.faq["proof_of_authority"].answer)
         return answer_requests(content, render, message_requests, values, note)
 
     # 9. a department named alone
@@ -584,7 +600,7 @@ def _detail_route(
 def _faq_outcome(
     content: Content, conversation: ConversationContent, render: Renderer, key: str, state: State, reading: Reading
 ) -> Outcome:
-    text = fill(content, conversation, conversation.faq[key].answer, render.language)
+    text = fill(render, conversation, conversation.faq[key].answer)
     slots: Dict[str, Any] = {}
     if not state.department:
         targets = [t for t in conversation.faq[key].for_ if t in REPRESENTATIVE]

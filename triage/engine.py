@@ -27,6 +27,7 @@ REQUEST_INTENTS = {
     "ask_provider_fax": "provider_fax",
 }
 REQUESTS = tuple(REQUEST_INTENTS.values())
+INTENT_FOR_REQUEST = {request: intent for intent, request in REQUEST_INTENTS.items()}
 
 # Request types that map straight to one route, whatever else is known.
 DIRECT_ROUTES = {

@@ -37,9 +37,16 @@ class Renderer:
         self.language = language
 
     # -- text helpers ---------------------------------------------------
-    def fill(self, text: Text, department: Optional[str] = None, **runtime: str) -> str:
+    def fill(
+        self,
+        text: Text,
+        department: Optional[str] = None,
+        tables: Optional[Dict[str, Dict[str, str]]] = None,
+        **runtime: str,
+    ) -> str:
         """The text in this language with its placeholders filled. ``runtime``
-        gives values known only at answer time ({state}, {pages}, {date}...)."""
+        gives values known only at answer time ({state}, {pages}, {date}...);
+        ``tables`` gives a file's own kinds ({number.x} in conversation.yml)."""
         raw = text.get(self.language)
         content = self.content
 
@@ -47,6 +54,8 @@ class Renderer:
             kind, ref = match.group(1), match.group(2)
             if not ref and kind in runtime:
                 return str(runtime[kind])
+            if ref and tables and kind in tables:
+                return tables[kind][ref]
             if kind == "contact":
                 return content.contacts[ref].value
             if kind == "value":

@@ -16,7 +16,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 from triage.content_schema import Content
 from triage.conversation_content import ConversationContent
-from triage.vocabulary import clean
+from triage.vocabulary import clean, longest_phrase
 
 QUESTION_START = re.compile(
     r"^(what|whats|what's|wut|wat|where|wheres|where's|when|who|whom|how|hows|is|are|am|can|could|do|does|did|will|"
@@ -59,12 +59,7 @@ def find(phrases: Iterable[str], text: str) -> Optional[Tuple[int, int, str]]:
 
 def longest(table: Dict[str, List[str]], text: str) -> Optional[str]:
     """The key whose longest phrase is found in ``text`` (ties: table order)."""
-    best: Tuple[int, Optional[str]] = (0, None)
-    for key, phrases in table.items():
-        for phrase in phrases:
-            if len(phrase) > best[0] and _pattern(phrase).search(text):
-                best = (len(phrase), key)
-    return best[1]
+    return longest_phrase(table, [text])[1]
 
 
 @dataclass(frozen=True)

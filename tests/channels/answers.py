@@ -12,10 +12,9 @@ from typing import Dict, Iterator, List, Tuple
 
 import yaml
 
-from actions.common import INTENT_FOR_REQUEST
 from tests.triage.test_engine import ROUTES
 from triage.content import load_content
-from triage.engine import Facts, Question, Route, infer_requests, triage
+from triage.engine import INTENT_FOR_REQUEST, Facts, Question, Route, infer_requests, triage
 from triage.render import FOLLOWUP_TOPICS, Renderer, Reply, to_dispatch
 
 ROOT = Path(__file__).resolve().parents[2]

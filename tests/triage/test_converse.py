@@ -12,7 +12,7 @@ import yaml
 
 from triage.content import load_content
 from triage.conversation_content import load_conversation, parse_conversation, read_conversation_raw
-from triage.converse import FACT_FIELDS, Outcome, Said, State, nearest_faq, pick_requests, step
+from triage.converse import Outcome, Said, State, nearest_faq, pick_requests, step
 from triage.render import Renderer
 from triage.understand import option_facts, option_index, place, read, safety_kind
 
@@ -22,14 +22,7 @@ R = Renderer(C)
 
 
 def state_from(slots: dict) -> State:
-    return State(
-        request=slots.get("request_type"),
-        route=slots.get("route"),
-        department=slots.get("department"),
-        pending=slots.get("pending_question"),
-        repeated=bool(slots.get("question_repeated")),
-        facts={k: slots[k] for k in FACT_FIELDS if slots.get(k)},
-    )
+    return State.from_slots(slots.get)
 
 
 def talk(*turns, slots: Optional[dict] = None) -> List[Tuple[Outcome, dict]]:
