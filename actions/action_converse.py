@@ -30,12 +30,12 @@ from triage.engine import REQUEST_INTENTS
 from triage.rights import RIGHTS_INTENTS
 from triage.vocabulary import facts_from_entities
 
-RESPONSES = {
-    "greet": "utter_greet",
-    "goodbye": "utter_goodbye",
-    "thank": "utter_you_are_welcome",
-    "affirm": "utter_what_else",
-    "deny": "utter_anything_else",
+RESPONSES = {  # small talk: the domain's response and the reply part it is (triage.render.PARTS)
+    "greet": ("utter_greet", "greeting"),
+    "goodbye": ("utter_goodbye", "text"),
+    "thank": ("utter_you_are_welcome", "text"),
+    "affirm": ("utter_what_else", "text"),
+    "deny": ("utter_anything_else", "anything_else"),
 }
 FOLLOWUP_INTENTS = ("ask_contact", "ask_hours", "ask_cost", "ask_time_frame", "ask_what_to_include")
 
@@ -90,6 +90,7 @@ class ActionConverse(Action):
             return events
         intent = outcome.delegate or latest_intent(tracker) or "nlu_fallback"
         if intent in RESPONSES:
-            dispatcher.utter_message(response=RESPONSES[intent])
+            response, part = RESPONSES[intent]
+            dispatcher.utter_message(response=response, part=part)
             return events
         return events + await handler_for(intent).run(dispatcher, tracker, domain)

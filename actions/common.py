@@ -12,15 +12,13 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from triage.agent_render import AgentRenderer
-from triage.content import load_agent_wording, load_content
+from triage.content import load_content
 from triage.content_schema import Content
 from triage.engine import REQUEST_INTENTS, Facts, Route, triage
 from triage.render import Renderer, Reply, to_dispatch
 from triage.vocabulary import ENTITIES, facts_from_entities, generic_facts, normalize
 
 FACT_SLOTS = ENTITIES
-AGENT_CHANNEL = "agent"  # the agent console (channels/agent.py): answers worded for the agent
 
 
 def content() -> Content:
@@ -28,9 +26,9 @@ def content() -> Content:
 
 
 def renderer(tracker: Optional[Tracker] = None) -> Renderer:
+    """The same renderer for every channel: each channel rewords its own parts
+    (channels/render.py)."""
     language = (tracker.get_slot("language") if tracker else None) or "en"
-    if tracker is not None and tracker.get_latest_input_channel() == AGENT_CHANNEL:
-        return AgentRenderer(content(), load_agent_wording(), language)
     return Renderer(content(), language)
 
 

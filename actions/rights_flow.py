@@ -252,7 +252,7 @@ def finish_letter(dispatcher, tracker, jurisdiction: Optional[str]) -> Events:
         copy_format=message_value(tracker, "copy_format"),
         language=render.language,
     )
-    send(dispatcher, [render.letter(draft, tracker.get_latest_input_channel())])
+    send(dispatcher, [render.letter(draft)])
     return context_events(tracker, "letter") + _settled(tracker, jurisdiction) + [SlotSet("rights_topic", "letter")]
 
 

@@ -36,12 +36,13 @@ from collections import defaultdict, deque
 from typing import Any, Awaitable, Callable, Deque, Dict, Optional, Text
 from urllib.parse import urlparse
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.http import answer_message, json, secure, static_file
+from channels.render import WholeMessages, for_agent
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ MAX_FAILURES, FAILURE_WINDOW = 5, 300  # sign-in attempts per client address per
 ASSETS = ("agent.js", "agent.css")
 
 
-class AgentOutput(CollectingOutputChannel):
+class AgentOutput(WholeMessages):
     @classmethod
     def name(cls) -> Text:
         return "agent"
@@ -226,7 +227,7 @@ class AgentConsoleInput(InputChannel):
             call_id, text = body.get("call_id"), body.get("message")
             if not isinstance(call_id, str) or not CALL_ID.fullmatch(call_id):
                 return json({"error": "a call id is 4 to 64 letters, digits, - or _"}, 400)
-            return await answer_message(on_new_message, text, f"agent-{call_id}", AgentOutput(), self.name())
+            return await answer_message(on_new_message, text, f"agent-{call_id}", AgentOutput(), self.name(), for_agent)
 
         return bp
 

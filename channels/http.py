@@ -9,7 +9,7 @@ inline script runs even if some text slipped into the page as HTML.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict
+from typing import Any, Awaitable, Callable, Dict, List
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic import response
@@ -56,13 +56,15 @@ async def answer_message(
     sender: str,
     collector: CollectingOutputChannel,
     channel: str,
+    render: Callable[[List[Dict[str, Any]]], List[Dict[str, Any]]],
 ) -> HTTPResponse:
     """One turn: refuse an empty or too long message (400), mask identifiers
     before Rasa stores or logs anything, and answer within the time limit (the
-    contacts when the action server is down or slow)."""
+    contacts when the action server is down or slow). ``render`` is the channel's
+    own rendering of the reply parts (channels/render.py)."""
     too_long = not isinstance(text, str) or len(text) > MAX_MESSAGE
     text = "" if too_long else guard.prepare(text)
     if not text:
         return json({"error": f"a message is 1 to {MAX_MESSAGE} characters"}, 400)
     outcome = await guard.run_turn(on_new_message, UserMessage(text, collector, sender, input_channel=channel))
-    return json(*guard.answer_for(outcome, sender, collector.messages))
+    return json(*guard.answer_for(outcome, sender, render(collector.messages)))

@@ -27,13 +27,14 @@ import logging
 import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import guard
+from channels.render import WholeMessages, for_rest
 
 logger = logging.getLogger(__name__)
 
@@ -147,11 +148,11 @@ class RestInput(RasaRestInput):
             if len(text) > MAX_MESSAGE:
                 return response.json(bot_says(sender, guard.service_text("too_long")))
             metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else None
-            collector = CollectingOutputChannel()
+            collector = WholeMessages()
             outcome = await guard.run_turn(
                 on_new_message, UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)
             )
-            body, status = guard.answer_for(outcome, sender, collector.messages)
+            body, status = guard.answer_for(outcome, sender, for_rest(collector.messages))
             return response.json(body, status=status, headers={"Retry-After": "30"} if status == 503 else None)
 
         return webhook

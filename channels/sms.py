@@ -24,7 +24,7 @@ import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from urllib.parse import parse_qsl
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.shared.core.events import BotUttered, ConversationPaused, ConversationResumed, Restarted, UserUttered
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -33,8 +33,9 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from channels import guard
+from channels.render import WholeMessages, for_sms
 from channels.sms_config import SmsSettings, conversation_id
-from channels.sms_text import Choice, choices_from_buttons, match_choice, plain, shape
+from channels.sms_text import Choice, choices_from_buttons, match_choice, plain
 from triage.content import load_content, load_sms_texts
 from triage.render import Renderer
 
@@ -89,16 +90,12 @@ def offered_choices(tracker) -> List[Choice]:
     return found
 
 
-class SmsOutput(CollectingOutputChannel):
+class SmsOutput(WholeMessages):
     """Collects the whole answer of a turn; it is shaped for SMS once complete."""
 
     @classmethod
     def name(cls) -> Text:
         return CHANNEL
-
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
-        # keep each bot message whole (text, buttons and custom card together)
-        self.messages.append({key: value for key, value in message.items() if value is not None})
 
 
 class SmsInput(InputChannel):
@@ -225,9 +222,7 @@ class SmsInput(InputChannel):
         )
         if outcome != guard.OK:  # too slow, store down or failed: the contacts, within the time limit
             return twiml([plain(guard.unavailable_text())])
-        renderer, texts = self.texts()
-        department_prefix = renderer.content.messages.headings["department"].get(renderer.language).split("{")[0]
-        shaped = shape(collector.messages, texts.choice.get(), renderer.heading("contacts"), department_prefix)
+        shaped = for_sms(collector.messages)
         if not shaped.messages:
             # Every message gets an answer; none means a part failed (e.g. the action server is down).
             logger.warning("SMS webhook: the assistant sent no answer in conversation %s", sender_id)

@@ -357,36 +357,29 @@ class Shaped:
     choices: List[Choice]  # the choices offered, numbered 1..n across the answer
 
 
-def _card_contacts(card: dict) -> List[str]:
-    return [str(c.get("value")) for c in card.get("contacts") or [] if c.get("value")]
+def _part(message: dict) -> str:
+    return str(message.get("part") or "text")
 
 
 def shape(
     bot_messages: Sequence[dict],
     choice_template: str,
-    contacts_heading: Optional[str] = None,
-    department_prefix: Optional[str] = None,
     max_messages: int = MAX_MESSAGES,
 ) -> Shaped:
     """Turn one turn's bot messages (Rasa's dicts: text, buttons, custom, image,
     attachment) into at most ``max_messages`` SMS texts.
 
-    The department answer (the message carrying a ``department_card``, else the
-    first one starting with ``department_prefix``) and the message with its
-    contacts (the next one starting with ``contacts_heading``, else the one
-    naming most of the card's contact values) go first, together; buttons
-    become numbered "Reply n for ..." lines (numbered across the whole answer);
-    images and attachments become bare URLs; other custom payloads are not shown.
+    Each message's ``part`` names its kind (``triage.render.PARTS``): the
+    department answer (part ``department_card``) and its contacts (the next
+    ``contacts`` part) go first, together; buttons become numbered "Reply n for
+    ..." lines (numbered across the whole answer); images and attachments become
+    bare URLs; other custom data is not shown.
     """
     blocks: List[list] = []  # [priority, order, text]
     choices: List[Choice] = []
-    card_index: Optional[int] = None
-    contact_values: List[str] = []
+    kinds = {}
     for order, message in enumerate(bot_messages):
-        custom = message.get("custom")
-        if card_index is None and isinstance(custom, dict) and custom.get("type") == "department_card":
-            card_index = order
-            contact_values = _card_contacts(custom)
+        kinds[order] = _part(message)
         parts = [plain(message.get("text") or "")]
         for key in ("image", "attachment"):
             value = message.get(key)
@@ -398,25 +391,14 @@ def shape(
             choices.extend(offered)
         text = "\n".join(p for p in parts if p)
         if text:
-            blocks.append([2, order, text])
+            blocks.append([0 if kinds[order] == "safety" else 2, order, text])
 
-    anchor = next((b for b in blocks if b[1] == card_index), None)
-    if anchor is None and department_prefix:
-        anchor = next((b for b in blocks if b[2].startswith(plain(department_prefix))), None)
+    anchor = next((b for b in blocks if kinds[b[1]] == "department_card"), None)
     if anchor is not None:
-        heading = plain(contacts_heading) if contacts_heading else None
-
-        def score(block):
-            hits = sum(1 for value in contact_values if value in block[2])
-            return (bool(heading) and block[2].startswith(heading), hits)
-
-        later = [b for b in blocks if b[1] > anchor[1]]
-        best = max(later, key=score, default=None)
-        if best is not None and score(best) == (False, 0):
-            best = None
-        anchor[0] = 0
-        if best is not None:  # one block: the department and how to reach it
-            anchor[2] = f"{anchor[2]}\n\n{best[2]}"
-            blocks.remove(best)
+        anchor[0] = 1
+        contacts = next((b for b in blocks if b[1] > anchor[1] and kinds[b[1]] == "contacts"), None)
+        if contacts is not None:  # one block: the department and how to reach it
+            anchor[2] = f"{anchor[2]}\n\n{contacts[2]}"
+            blocks.remove(contacts)
     ordered = [text for _priority, _order, text in sorted(blocks, key=lambda b: (b[0], b[1]))]
     return Shaped(pack(ordered, max_messages), choices)

@@ -18,12 +18,13 @@ import logging
 import re
 from typing import Any, Awaitable, Callable, Text
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.http import answer_message, json, static_file
+from channels.render import WholeMessages, for_web
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ SENDER = re.compile(r"web-[A-Za-z0-9_-]{8,80}")  # "web-" keeps widget users out
 ASSETS = ("widget.js", "widget.css")
 
 
-class WebOutput(CollectingOutputChannel):
+class WebOutput(WholeMessages):
     @classmethod
     def name(cls) -> Text:
         return "web"
@@ -62,7 +63,7 @@ class WebChatInput(InputChannel):
             if not isinstance(sender, str) or not SENDER.fullmatch(sender):
                 return json({"error": "bad sender id"}, 400)
             # the time limit: when the action server is down or slow the widget still gets the contacts
-            return await answer_message(on_new_message, text, sender, WebOutput(), self.name())
+            return await answer_message(on_new_message, text, sender, WebOutput(), self.name(), for_web)
 
         return bp
 

@@ -417,6 +417,8 @@ class AgentWording(Strict):
 
     questions: Dict[str, Text]
     fallback: Text
+    greeting: Text
+    anything_else: Text
     requests: Dict[str, Text]
     facts: Dict[str, Text]
     fact_values: Dict[str, Dict[str, Text]] = Field(default_factory=dict)
@@ -434,6 +436,7 @@ class SmsTexts(Strict):
     empty: Text
     too_long: Text
     error: Text
+    greeting_hint: Text  # added to the hello (the greeting part)
     choice: Text
 
 

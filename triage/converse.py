@@ -348,7 +348,7 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
     if reading.safety:
         reply = fill(render, conversation, conversation.safety[reading.safety].reply)
         return Outcome(
-            [Reply(reply)],
+            [Reply(reply, part="safety")],
             {"department": None, "route": None, "pending_question": None, "question_repeated": False},
             kind=f"safety:{reading.safety}",
         )
@@ -379,7 +379,7 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
     ):
         reply = fill(render, conversation, conversation.neighbours[reading.neighbour].reply)
         return Outcome(
-            [Reply(reply)],
+            [Reply(reply, part="pointer")],
             {"department": None, "route": None, "pending_question": None},
             kind=f"neighbour:{reading.neighbour}",
         )
@@ -533,7 +533,9 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
             question = render.question(Question(state.pending, _facts(state.request, _state_values(state))))
             again = render.fill(content.messages.followup["no_topic"]).split(". ")[-1]
             return Outcome(
-                [Reply(f"{question.text} {again}", question.buttons)], {"question_repeated": True}, kind="ask_again"
+                [Reply(f"{question.text} {again}", question.buttons, part="choices", data=question.data)],
+                {"question_repeated": True},
+                kind="ask_again",
             )
         return Outcome(
             delegate=said.intent, slots={"pending_question": None, "question_repeated": False}, kind="let_go"
@@ -549,7 +551,7 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
     if context_route is not None and unclear:
         if faq and score >= FAQ_CONTEXT:
             return _faq_outcome(content, conversation, render, faq, state, reading)
-        return Outcome([Reply(render.contacts_text(context_route))], kind="context_contacts")
+        return Outcome([Reply(render.contacts_text(context_route), part="contacts")], kind="context_contacts")
     if said.intent in RIGHTS_INTENTS and not rights:
         return Outcome(delegate="nlu_fallback", kind="intent")
     if said.intent in REQUEST_INTENTS and not message_requests:

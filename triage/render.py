@@ -1,8 +1,10 @@
 """Turn a triage decision into the messages a person reads.
 
-Channel-neutral: each :class:`Reply` is plain text (no markdown, so it also reads
-well by SMS) plus optional buttons and a structured ``card`` that rich channels
-(web widget, agent console) can show. All words come from the content files.
+Channel-neutral: each :class:`Reply` is one *part* of an answer (see ``PARTS``):
+plain text (no markdown, so it also reads well by SMS), optional buttons, the
+part's kind and its data (a department card, a question's slot, a letter). Nothing here knows about channels: each channel renders the parts in
+one place of its own (``channels/render.py``). All words come from the content
+files.
 """
 
 from __future__ import annotations
@@ -24,11 +26,37 @@ class Button:
     payload: str
 
 
+# The kinds of reply parts. A channel may show, reword, reorder or drop a part
+# by its kind; the default is its text and buttons.
+PARTS = (
+    "text",  # an answer in words
+    "department_card",  # the route's first part: department, summary; data = the card
+    "steps",  # numbered steps of a route
+    "checklist",  # what to include
+    "contacts",  # how to reach the department
+    "time_cost",  # how long and how much
+    "choices",  # a question with options; data: {"question": slot}
+    "fallback",  # not something we handle; the topic choices
+    "handoff",  # how to reach a person
+    "safety",  # 911 / 988 and crisis lines: always first, never dropped
+    "pointer",  # a neighbour's pointer (appointments, bills...)
+    "letter",  # a records-request letter; data = the letter (blanks, laws)
+    "greeting",  # hello, with the topic choices
+    "anything_else",  # "anything else?"
+)
+
+
 @dataclass
 class Reply:
     text: str
     buttons: List[Button] = field(default_factory=list)
-    card: Optional[dict] = None
+    card: Optional[dict] = None  # structured data of the part (department card, letter)
+    part: str = "text"
+    data: Dict[str, str] = field(default_factory=dict)  # small facts about the part (a question's slot)
+
+    def __post_init__(self) -> None:
+        if self.part not in PARTS:
+            raise ValueError(f"unknown reply part {self.part!r}")
 
 
 class Renderer:
@@ -116,19 +144,22 @@ class Renderer:
         first = self.fill(spec.summary, dept)
         if dept:
             first = f"{self.heading('department', department=dept)} {first}"
-        replies = [Reply(first, card=self.card(route))]
+        replies = [Reply(first, card=self.card(route), part="department_card")]
         steps = [self.fill(s, dept) for s in route.steps]
         notes = [self.fill(n, dept) for n in spec.notes]
         replies.append(
-            Reply("\n".join([self.heading("steps")] + [f"{i}. {s}" for i, s in enumerate(steps, 1)] + notes))
+            Reply(
+                "\n".join([self.heading("steps")] + [f"{i}. {s}" for i, s in enumerate(steps, 1)] + notes),
+                part="steps",
+            )
         )
         if spec.include:
-            replies.append(Reply(self.include_text(route)))
+            replies.append(Reply(self.include_text(route), part="checklist"))
         if route.contacts:
-            replies.append(Reply(self.contacts_text(route)))
+            replies.append(Reply(self.contacts_text(route), part="contacts"))
         time_cost = self.time_cost_text(route)
         if time_cost:
-            replies.append(Reply(time_cost))
+            replies.append(Reply(time_cost, part="time_cost"))
         return replies
 
     def include_text(self, route: Route) -> str:
@@ -153,7 +184,12 @@ class Renderer:
         intent: ``inform`` answers the open request; a request intent starts that
         request with the chosen fact (used for a second request in one message)."""
         spec = self.content.messages.questions[question.slot]
-        return Reply(self.fill(spec.text), self.option_buttons(spec.options, intent))
+        return Reply(
+            self.fill(spec.text),
+            self.option_buttons(spec.options, intent),
+            part="choices",
+            data={"question": question.slot},
+        )
 
     def option_buttons(self, options: List[Option], intent: str = "inform") -> List[Button]:
         """A button per option; its payload names ``intent`` with the option's facts."""
@@ -169,10 +205,10 @@ class Renderer:
             return Reply(self.fill(messages.followup["no_topic"]), self.topic_buttons())
         dept = route.department
         if topic == "contact":
-            return Reply(self.contacts_text(route))
+            return Reply(self.contacts_text(route), part="contacts")
         if topic == "include":
             if route.spec.include:
-                return Reply(self.include_text(route))
+                return Reply(self.include_text(route), part="checklist")
             return Reply(self.fill(messages.followup["no_include"], dept))
         if topic == "time":
             if route.spec.time and not route.regional:
@@ -193,25 +229,30 @@ class Renderer:
         return [Button(o.label.get(self.language), f"/{o.intent}") for o in self.content.messages.fallback.options]
 
     def fallback(self) -> Reply:
-        return Reply(self.fill(self.content.messages.fallback.text), self.topic_buttons())
+        return Reply(self.fill(self.content.messages.fallback.text), self.topic_buttons(), part="fallback")
 
     def handoff(self, route: Optional[Route]) -> Reply:
         handoff = self.content.messages.handoff
         if route is None or route.department is None:
-            return Reply(self.fill(handoff["general"]))
+            return Reply(self.fill(handoff["general"]), part="handoff")
         lines = [self.fill(handoff["with_department"], route.department)]
         lines += [f"- {self.contact_line(c)}" for c in route.contacts]
-        return Reply("\n".join(lines))
+        return Reply("\n".join(lines), part="handoff")
 
     def also(self) -> Reply:
         return Reply(self.heading("also"))
 
 
 def to_dispatch(reply: Reply) -> Dict:
-    """Keyword arguments for rasa_sdk's ``dispatcher.utter_message``."""
-    kwargs: Dict = {"text": reply.text}
+    """Keyword arguments for rasa_sdk's ``dispatcher.utter_message``: text, buttons,
+    the card as ``custom``, and the part's kind (``part``) and data (``part_data``).
+    Rasa passes the last two to the output channel with the message (they are
+    kept in the bot event's metadata); channels/render.py reads them."""
+    kwargs: Dict = {"text": reply.text, "part": reply.part}
+    if reply.data:
+        kwargs["part_data"] = dict(reply.data)
     if reply.buttons:
         kwargs["buttons"] = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
     if reply.card:
-        kwargs["json_message"] = reply.card  # the department card for rich channels (CONTRACTS.md)
+        kwargs["json_message"] = reply.card  # the department card or the letter (CONTRACTS.md)
     return kwargs

@@ -1,6 +1,7 @@
 """Rights answers, fee estimates, due dates, the overdue path and the letter,
 as the replies a person reads. Plain text (SMS-safe) plus buttons; the letter
-also carries a ``custom`` payload for rich channels. All words from content.
+is a ``letter`` part whose card the channels show or reword (channels/render.py).
+All words from content.
 """
 
 from __future__ import annotations
@@ -39,10 +40,12 @@ class RightsRenderer(Renderer):
     # -- questions ------------------------------------------------------------
     def state_question(self) -> Reply:
         spec = self.content.rights.questions["state"]
-        return Reply(self.fill(spec.text), self.option_buttons(spec.options))
+        return Reply(
+            self.fill(spec.text), self.option_buttons(spec.options), part="choices", data={"question": "state"}
+        )
 
     def ask(self, key: str) -> Reply:
-        return Reply(self.fill(self.content.rights.questions[key].text))
+        return Reply(self.fill(self.content.rights.questions[key].text), part="choices", data={"question": key})
 
     # -- rights topics ---------------------------------------------------------
     def rights_lines(self, result: RightsAnswer, stated: bool) -> List[str]:
@@ -133,13 +136,20 @@ class RightsRenderer(Renderer):
         return replies
 
     # -- letter ------------------------------------------------------------------
-    def letter(self, draft: LetterDraft, channel: Optional[str] = None) -> Reply:
+    def letter(self, draft: LetterDraft) -> Reply:
+        """The whole letter as text (for channels that show only text), and as a card
+        with its blanks and the law it cites; each channel decides how to show it."""
         laws = join_laws(draft.laws)
-        if channel == "sms":
-            return Reply(self.phrase("letter_sms", law=laws))
-        if channel == "agent":
-            return Reply(self.fill(self.content.rights.letter.readout, laws=laws), card=draft.payload())
-        if channel == "web":
-            # the widget shows the card as a fillable letter; the text only introduces it
-            return Reply(self.phrase("letter_offer"), card=draft.payload())
-        return Reply(f"{self.phrase('letter_offer')}\n\n{draft.title}\n{draft.text}", card=draft.payload())
+        return Reply(
+            f"{self.phrase('letter_offer')}\n\n{draft.title}\n{draft.text}",
+            card={**draft.payload(), "laws": laws},
+            part="letter",
+        )
+
+    def letter_words(self, kind: str, laws: str) -> str:
+        """What a channel says instead of the whole letter text: ``offer`` (the
+        letter is shown as a card), ``readout`` (an agent reads it out) or ``short``
+        (what to write, for SMS)."""
+        if kind == "readout":
+            return self.fill(self.content.rights.letter.readout, laws=laws)
+        return self.phrase("letter_sms" if kind == "short" else "letter_offer", law=laws)

@@ -30,8 +30,17 @@ def test_letter_fills_what_the_chat_knows_and_never_the_identifiers():
     assert "My date of birth: ________________" in text
 
 
-def test_sms_gets_a_short_text_version():
-    messages, _, _ = run(
-        ACTION, "request_records_letter", slots={"jurisdiction": "OR"}, text="letter please", channel="sms"
-    )
-    assert len(texts(messages)) <= 320 and "45 CFR 164.524" in texts(messages)
+def test_every_channel_gets_the_same_letter_part_and_sms_renders_it_short():
+    from channels.render import for_sms
+
+    sent = {}
+    for channel in ("sms", "web", None):
+        messages, _, _ = run(
+            ACTION, "request_records_letter", slots={"jurisdiction": "OR"}, text="letter please", channel=channel
+        )
+        sent[channel] = messages
+    assert sent["sms"] == sent["web"] == sent[None]
+    letter = sent["sms"][-1]
+    assert letter["part"] == "letter" and "45 CFR 164.524" in letter["custom"]["laws"]
+    sms = for_sms(sent["sms"]).messages
+    assert "45 CFR 164.524" in sms[-1] and len(sms[-1]) <= 320

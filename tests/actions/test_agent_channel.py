@@ -1,4 +1,5 @@
-"""Actions answer in agent wording when the message came from the agent console."""
+"""Actions send the same reply parts on every channel; each channel rewords its own
+(channels/render.py, tested in tests/channels/test_render.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.action_explain_scope import ActionExplainScope
 from actions.action_triage import ActionTriage
+from channels.render import for_agent
 from tests.actions.helpers import DOMAIN, entity, texts, tracker
 
 
@@ -19,30 +21,33 @@ def run_on(channel, action, intent, entities=None):
     return dispatcher.messages
 
 
-def test_agent_gets_ask_the_caller_wording():
+def test_the_same_parts_whatever_the_channel():
+    for action, intent, entities in (
+        (ActionTriage(), "request_imaging", None),
+        (ActionTriage(), "request_records", [entity("recipient", "lawyer")]),
+        (ActionExplainScope(), "out_of_scope", None),
+    ):
+        sent = [run_on(channel, action, intent, entities) for channel in ("agent", "web", "sms", "rest", None)]
+        assert all(s == sent[0] for s in sent), intent
+
+
+def test_a_question_names_its_slot_so_the_console_can_ask_the_caller():
     messages = run_on("agent", ActionTriage(), "request_imaging")
-    assert texts(messages) == "Ask the caller what kind of images they need."
+    assert texts(messages) == "What kind of images?"
+    assert messages[0]["part"] == "choices" and messages[0]["part_data"] == {"question": "imaging_kind"}
+    assert texts(for_agent(messages)) == "Ask the caller what kind of images they need."
     assert len(messages[0]["buttons"]) == 4
-
-
-def test_web_and_rest_keep_the_patient_wording():
-    for channel in ("web", "rest", None):
-        assert texts(run_on(channel, ActionTriage(), "request_imaging")) == "What kind of images?"
 
 
 def test_route_answer_sends_the_department_card_first():
     messages = run_on("web", ActionTriage(), "request_records", [entity("recipient", "lawyer")])
+    assert messages[0]["part"] == "department_card"
     assert messages[0]["custom"]["type"] == "department_card"
     assert messages[0]["custom"]["department"] == "roi"
     assert not any(m.get("custom") for m in messages[1:])
-
-
-def test_agent_route_answer_leaves_contacts_to_the_card():
-    messages = run_on("agent", ActionTriage(), "request_records", [entity("recipient", "lawyer")])
-    assert "How to reach them:" not in texts(messages)
-    assert messages[0]["custom"]["contacts"]
+    assert "How to reach them:" not in texts(for_agent(messages))
 
 
 def test_agent_fallback():
     messages = run_on("agent", ActionExplainScope(), "out_of_scope")
-    assert "caller" in texts(messages)
+    assert messages[0]["part"] == "fallback" and "caller" in texts(for_agent(messages))

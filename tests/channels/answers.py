@@ -12,12 +12,14 @@ from typing import Dict, Iterator, List, Tuple
 
 import yaml
 
+from actions.action_converse import RESPONSES
 from tests.triage.test_engine import ROUTES
 from triage.content import load_content
 from triage.engine import INTENT_FOR_REQUEST, Facts, Question, Route, infer_requests, triage
 from triage.render import FOLLOWUP_TOPICS, Renderer, Reply, to_dispatch
 
 ROOT = Path(__file__).resolve().parents[2]
+PART_OF_RESPONSE = dict(RESPONSES.values())  # what action_converse sends with each response
 CONTENT = load_content()
 RENDER = Renderer(CONTENT)
 # places that pick a region; "washington" alone asks which part
@@ -27,8 +29,8 @@ REGION_PLACES = [None] + [key for key, place in CONTENT.places.items() if place.
 def message(reply: Reply) -> Dict:
     """The bot message a custom action sends for ``reply`` (its card as the `custom` payload)."""
     data = to_dispatch(reply)
-    if reply.card:
-        data["custom"] = reply.card
+    if "json_message" in data:
+        data["custom"] = data.pop("json_message")
     return data
 
 
@@ -91,7 +93,8 @@ def all_answers() -> Iterator[Tuple[str, List[Dict]]]:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     for name, variants in domain.get("responses", {}).items():
         for i, variant in enumerate(variants):
-            yield f"response {name}[{i}]", [{k: v for k, v in variant.items() if k != "channel"}]
+            part = PART_OF_RESPONSE.get(name, "text")
+            yield f"response {name}[{i}]", [{**{k: v for k, v in variant.items() if k != "channel"}, "part": part}]
 
 
 def rights_answers() -> Iterator[Tuple[str, List[Dict]]]:
@@ -129,4 +132,4 @@ def rights_answers() -> Iterator[Tuple[str, List[Dict]]]:
         )
     for where in JURISDICTIONS:
         draft = build_letter(CONTENT, render.fill, where, record_kind="full_record", copy_format="paper")
-        yield f"rights letter sms {where}", [message(render.letter(draft, "sms"))]
+        yield f"rights letter {where}", [message(render.letter(draft))]

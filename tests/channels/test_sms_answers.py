@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from channels.sms_text import HARD_LIMIT, MAX_MESSAGES, SOFT_LIMIT, gsm7_length, is_gsm7, shape
+from channels.render import for_sms
+from channels.sms_text import HARD_LIMIT, MAX_MESSAGES, SOFT_LIMIT, gsm7_length, is_gsm7
 from tests.channels.answers import CONTENT, RENDER, all_answers
 from tests.conftest import FIGURES
 from triage.content import load_sms_texts
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = load_sms_texts().choice.get()
-HEADING = RENDER.heading("contacts")
 ANSWERS = list(all_answers())
 MARKUP = re.compile(r"\*\*|__|<[a-zA-Z/]|\]\(|&[a-z]+;|^#", re.M)
 
@@ -29,7 +28,7 @@ _SHAPED = {}
 def shaped(messages):
     key = id(messages)
     if key not in _SHAPED:
-        _SHAPED[key] = shape(messages, TEMPLATE, HEADING)
+        _SHAPED[key] = for_sms(messages)
     return _SHAPED[key]
 
 

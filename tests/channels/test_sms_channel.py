@@ -303,9 +303,10 @@ def test_the_answer_is_shaped_for_sms(server):
         {
             "text": "Where to go: **Imaging**. Images come from Imaging \u2014 \u201cnot\u201d ROI \U0001f4f7",
             "custom": card,
+            "part": "department_card",
         },
-        {"text": "Steps:\n1. Call. " + "Say what you need. " * 25},
-        {"text": "How to reach them:\n- Imaging phone: 503-000-0000"},
+        {"text": "Steps:\n1. Call. " + "Say what you need. " * 25, "part": "steps"},
+        {"text": "How to reach them:\n- Imaging phone: 503-000-0000", "part": "contacts"},
         {"text": "Pick one", "buttons": IMAGE_BUTTONS},
     ]
     [first, *rest] = messages(server.text("images")[2])

@@ -213,17 +213,25 @@ CARD = {
 
 def test_shape_puts_the_department_and_its_contacts_first():
     messages = [
-        {"text": "Where to go: Imaging. " + "Images come from Imaging. " * 4, "custom": CARD},
+        {
+            "text": "Where to go: Imaging. " + "Images come from Imaging. " * 4,
+            "custom": CARD,
+            "part": "department_card",
+        },
         {"text": "Steps:\n1. Call Imaging at 503-000-0000.\n2. Say which images. " + "More words here. " * 8},
-        {"text": "What to include:\n- Which scan " + "and more. " * 10},
-        {"text": "How to reach them:\n- Imaging phone: 503-000-0000"},
-        {"text": "Cost: " + "Ask when you call. " * 6},
+        {"text": "What to include:\n- Which scan " + "and more. " * 10, "part": "checklist"},
+        {"text": "Call them:\n- Imaging phone: 503-000-0000", "part": "contacts"},
+        {"text": "Cost: " + "Ask when you call. " * 6, "part": "time_cost"},
     ]
-    shaped = shape(messages, TEMPLATE, contacts_heading="How to reach them:")
+    shaped = shape(messages, TEMPLATE)
     assert 1 <= len(shaped.messages) <= MAX_MESSAGES
     first = shaped.messages[0]
     assert first.startswith("Where to go: Imaging.") and "Imaging phone: 503-000-0000" in first
     assert shaped.messages[-1].rstrip().endswith("Ask when you call.")
+    # the parts say which is which: no heading is parsed
+    untagged = [messages[0], messages[1], {"text": "How to reach them: 503-000-0000"}]
+    joined = "\n".join(shape(untagged, TEMPLATE).messages)
+    assert joined.index("Steps:") < joined.index("How to reach them:")
 
 
 def test_shape_numbers_buttons_across_the_answer_and_returns_the_choices():

@@ -76,8 +76,8 @@ def check_format(conversation: dict) -> List[str]:
             errors.append(f"{where} turn {number}: department {turn.get('department')!r}")
         if not isinstance(turn.get("expect") or [], list):
             errors.append(f"{where} turn {number}: expect must be a list")
-    if turns and turns[-1].get("department") == "any":
-        errors.append(f"{where}: the last turn must name a department or none")
+    if conversation.get("category") == "one_message" and turns and turns[0].get("department") == "any":
+        errors.append(f"{where}: a one-message request must name a department or none")
     return errors
 
 
@@ -193,7 +193,11 @@ def figures(results: List[Result]) -> Dict[str, Dict[str, object]]:
     out = {
         "one-message department right": (_rate(one), len(one)),
         "fact questions with the fact": (_rate([t.facts_ok for t in fact_turns]), len(fact_turns)),
-        "multi-turn: last department right": (_rate([bool(r.last.department_ok) for r in multi]), len(multi)),
+        # a writer may leave the last department open (`any`): only its facts count then
+        "multi-turn: last department right": (
+            _rate([bool(r.last.department_ok) for r in multi if r.last.department_ok is not None]),
+            sum(1 for r in multi if r.last.department_ok is not None),
+        ),
         "multi-turn: last turn has the facts": (_rate([r.last.facts_ok for r in multi]), len(multi)),
         "emergency: 911/988 in the first message": (_rate(safety_first), len(safety_first)),
         "safety: no department": (_rate([bool(x) for x in safety_none]), len(safety_none)),

@@ -161,23 +161,16 @@ def test_letter_record_names_cover_the_vocabulary():
     assert kinds == names
 
 
-@pytest.mark.parametrize(
-    "channel, expect",
-    [
-        ("sms", "I ask for a copy under"),
-        ("agent", "Tell the caller"),
-        (None, "Fill in the blanks"),
-        ("web", "Fill in the blanks"),
-    ],
-)
-def test_letter_per_channel(channel, expect):
-    reply = R.letter(build_letter(C, R.fill, "CA"), channel)
-    assert expect in reply.text
-    # the widget fills the card, so its text does not repeat the letter
-    assert ("My full name" in reply.text) == (channel in (None, "rest"))
-    assert (reply.card is None) == (channel == "sms")
-    if channel == "sms":
-        assert len(reply.text) <= 320
+def test_the_letter_is_one_part_with_its_card_and_each_channel_has_its_words():
+    reply = R.letter(build_letter(C, R.fill, "CA"))
+    assert reply.part == "letter" and reply.card["type"] == "letter"
+    assert "Fill in the blanks" in reply.text and "My full name" in reply.text  # text-only channels get it whole
+    laws = reply.card["laws"]
+    assert "123110" in laws or "Health" in laws
+    short = R.letter_words("short", laws)
+    assert "I ask for a copy under" in short and laws in short and len(short) <= 320
+    assert R.letter_words("readout", laws).startswith("Tell the caller") and laws in R.letter_words("readout", laws)
+    assert "My full name" not in R.letter_words("offer", laws)
 
 
 def test_rights_texts_are_plain_and_short():

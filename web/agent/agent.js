@@ -104,8 +104,10 @@
     clear(ask, "No question. Read the Say part.");
     var asked = false;
     messages.forEach(function (m) {
-      if (m.custom && m.custom.type === "department_card") { showCard(m.custom); return; }
+      // Each message is one reply part, whole: its text, buttons and card together.
+      if (m.custom && m.custom.type === "department_card") { showCard(m.custom); }
       if (m.custom && m.custom.type === "letter") {
+        if (typeof m.text === "string" && m.text) { say.appendChild(richText(m.text)); }
         var block = el("section", "ac-readout");
         block.appendChild(el("h3", null, "Read out: " + (m.custom.title || "letter")));
         block.appendChild(el("pre", "ac-letter", m.custom.text || ""));

@@ -1,0 +1,124 @@
+"""How each channel shows a turn's reply parts: the one place per channel.
+
+The conversation step and the actions send channel-neutral parts (``triage.render
+.PARTS``): each bot message carries its text, its buttons, its card or letter as
+``custom``, and the part's kind (``part``) and data (``part_data``, e.g. the
+question's slot). Every input channel of ours collects the messages whole
+(:class:`WholeMessages`) and renders them here:
+
+- ``for_rest``: text, buttons, ``custom`` and the part's kind, one message per part;
+- ``for_web``: the widget shows the department card and the letter from
+  ``custom``; a letter's text only introduces it;
+- ``for_agent``: questions, the fallback, hello and "anything else?" in the words
+  an agent says to a caller (content/agent.yml); the checklist and the contacts are
+  left to the card the console shows; a letter becomes what to read out;
+- ``for_sms``: text only, numbered choices, the department and its contacts first,
+  a letter as what to write; hello says how to get help and stop texts
+  (``channels.sms_text.shape`` packs the texts).
+
+A safety part (911 / 988) is never reworded or dropped, and stays first.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Sequence, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel
+
+from channels.sms_text import Shaped, shape
+from triage.content import load_agent_wording, load_content, load_sms_texts
+from triage.render import Renderer
+from triage.render_rights import RightsRenderer
+
+Message = Dict[str, Any]
+
+
+class WholeMessages(CollectingOutputChannel):
+    """Collects a turn's bot messages, each whole: text, buttons and its part together
+    (Rasa's own collector would split the ``custom`` payload into a message of its own)."""
+
+    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+        kept = {key: value for key, value in message.items() if value is not None}
+        kept["recipient_id"] = recipient_id
+        self.messages.append(kept)
+
+
+def part_of(message: Message) -> str:
+    return str(message.get("part") or "text")
+
+
+def _part_data(message: Message) -> Dict[str, Any]:
+    data = message.get("part_data")
+    return data if isinstance(data, dict) else {}
+
+
+def _safety_first(messages: Sequence[Message]) -> List[Message]:
+    safety = [m for m in messages if part_of(m) == "safety"]
+    return safety + [m for m in messages if part_of(m) != "safety"]
+
+
+def _with_text(message: Message, text: str) -> Message:
+    return {**message, "text": text}
+
+
+def _letter_words(message: Message, kind: str, language: str) -> str:
+    laws = str((message.get("custom") or {}).get("laws") or "")
+    return RightsRenderer(load_content(), language).letter_words(kind, laws)
+
+
+REST_KEYS = ("recipient_id", "text", "buttons", "image", "attachment", "custom", "part")
+
+
+def for_rest(messages: Sequence[Message]) -> List[Message]:
+    """REST clients get each part whole: its text, buttons, card and kind."""
+    return [{key: m[key] for key in REST_KEYS if m.get(key)} for m in _safety_first(messages)]
+
+
+def for_web(messages: Sequence[Message], language: str = "en") -> List[Message]:
+    """The web widget: a letter's card is shown as a fillable letter, so its text
+    only introduces it."""
+    shown = []
+    for message in _safety_first(messages):
+        if part_of(message) == "letter":
+            message = _with_text(message, _letter_words(message, "offer", language))
+        shown.append(message)
+    return shown
+
+
+def for_agent(messages: Sequence[Message], language: str = "en") -> List[Message]:
+    """The agent console: what to ask and say to the caller."""
+    wording = load_agent_wording()
+    render = Renderer(load_content(), language)
+    has_card = any(part_of(m) == "department_card" for m in messages)
+    shown = []
+    for message in _safety_first(messages):
+        kind = part_of(message)
+        if kind in ("checklist", "contacts") and has_card:
+            continue  # the console shows them from the card
+        question = _part_data(message).get("question")
+        if kind == "choices" and question in wording.questions:
+            message = _with_text(message, render.fill(wording.questions[question]))
+        elif kind == "fallback":
+            message = _with_text(message, render.fill(wording.fallback))
+        elif kind in ("greeting", "anything_else"):
+            message = _with_text(message, render.fill(getattr(wording, kind)))
+        elif kind == "letter":
+            message = _with_text(message, _letter_words(message, "readout", language))
+        shown.append(message)
+    return shown
+
+
+def for_sms(messages: Sequence[Message], language: str = "en", max_messages: Optional[int] = None) -> Shaped:
+    """SMS: plain text messages, the department and its contacts first."""
+    texts = load_sms_texts()
+    render = Renderer(load_content(), language)
+    shown = []
+    for message in _safety_first(messages):
+        kind = part_of(message)
+        if kind == "letter":
+            message = {"text": _letter_words(message, "short", language), "part": "letter"}
+        elif kind == "greeting":
+            message = _with_text(message, f"{message.get('text') or ''} {render.fill(texts.greeting_hint)}".strip())
+        shown.append(message)
+    kwargs = {} if max_messages is None else {"max_messages": max_messages}
+    return shape(shown, texts.choice.get(language), **kwargs)
