@@ -153,6 +153,13 @@ class RouteSpec(Sourced):
 class Definition(Sourced):
     term: Text
     text: Text
+    department: Optional[str] = None  # the department a question about the term is for
+
+    @validator("department")
+    def known_department(cls, value: Optional[str]) -> Optional[str]:
+        if value is not None and value not in DEPARTMENTS:
+            raise ValueError(f"unknown department {value!r}")
+        return value
 
 
 class Value(Sourced):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, List
+from typing import Dict, List, Optional
 
 import yaml
 from pydantic import validator
@@ -46,6 +46,7 @@ class Faq(Strict):
     answer: Text
     source: str
     reviewed: dt.date
+    department: Optional[str] = None  # where the answer sends the person (sets the slot)
 
     class Config:
         fields = {"for_": "for"}
@@ -61,6 +62,7 @@ class ConversationContent(Strict):
     not_asks: List[str]
     departments_named: Dict[str, List[str]]
     requests: Dict[str, List[str]]
+    outranks: Dict[str, List[str]] = {}  # a request that, named, makes others its part
     facts: Dict[str, Dict[str, List[str]]]
     option_words: Dict[str, List[List[str]]]
     corrections: List[str]
@@ -110,9 +112,15 @@ def check(conversation: ConversationContent, content: Content) -> List[str]:
         for target in faq.for_:
             if target not in content.routes and target not in DEPARTMENTS:
                 errors.append(f"faq.{key}: {target} is neither a route nor a department")
+        if faq.department is not None and faq.department not in DEPARTMENTS:
+            errors.append(f"faq.{key}: unknown department {faq.department}")
     for request in conversation.requests:
         if request not in REQUESTS:
             errors.append(f"requests.{request}: not a request type")
+    for request, others in conversation.outranks.items():
+        for name in [request, *others]:
+            if name not in REQUESTS:
+                errors.append(f"outranks.{request}: {name} is not a request type")
     for slot, values in conversation.facts.items():
         for value in values:
             if value not in content.vocabulary.get(slot, {}):

@@ -54,6 +54,7 @@ JOINTS = (
     " then ",
 )
 SMALL_TALK = ("greet", "goodbye", "thank", "affirm", "deny")
+CONTACT_INTENTS = ("ask_contact", "ask_hours")  # asked with no clue of what for: ROI's (a clerk's answer)
 # A department named alone gets the answer of its most common request.
 REPRESENTATIVE = {
     "roi": ("records", {"record_kind": "full_record"}),
@@ -202,10 +203,16 @@ def fact_slots(facts: Facts) -> Dict[str, Any]:
 
 
 def answer_requests(
-    content: Content, render: Renderer, requests: Sequence[str], values: Dict[str, str], note: Optional[str] = None
+    content: Content,
+    render: Renderer,
+    requests: Sequence[str],
+    values: Dict[str, str],
+    note: Optional[str] = None,
+    second_values: Optional[Dict[str, str]] = None,
 ) -> Outcome:
     """Decide and answer the first request (it sets the state) and a second one.
-    ``note`` is a line added after the first answer (e.g. what proof to send)."""
+    ``note`` is a line added after the first answer (e.g. what proof to send);
+    ``second_values`` are the second request's own facts (default: the same)."""
     first = _facts(requests[0], values)
     decision = triage(first, content)
     slots = fact_slots(first)
@@ -220,7 +227,7 @@ def answer_requests(
         replies.append(render.question(decision))
         slots.update(department=_department_of_question(decision, content), route=None, pending_question=decision.slot)
     for extra in requests[1:2]:
-        extra_decision = triage(_facts(extra, values), content)
+        extra_decision = triage(_facts(extra, values if second_values is None else second_values), content)
         replies.append(render.also())
         if isinstance(extra_decision, Route):
             replies += render.route(extra_decision)
@@ -290,6 +297,38 @@ def _records_default(
     return {**values, "record_kind": kind}
 
 
+def split_facts(
+    content: Content, conversation: ConversationContent, reading: Reading, requests: Sequence[str]
+) -> Optional[Tuple[Dict[str, str], Dict[str, str]]]:
+    """Each request's own facts when a message names two ("my shot record, and my
+    dental x-rays for my new dentist": the dentist is the x-rays' recipient): the
+    text is cut at the joint before the later-named request and each part is read
+    on its own. None when the two are not both named in the text."""
+    if len(requests) < 2 or any(r not in reading.positions for r in requests[:2]):
+        return None
+    first_at, second_at = sorted(reading.positions[r] for r in requests[:2])
+    if first_at == second_at:
+        return None
+    between = reading.text[first_at:second_at]
+    cuts = [between.rfind(joint) for joint in JOINTS if joint in between]
+    cut = first_at + (max(cuts) if cuts else len(between))
+    parts = [read(content, conversation, reading.text[:cut]), read(content, conversation, reading.text[cut:])]
+    if reading.positions[requests[0]] > reading.positions[requests[1]]:
+        parts.reverse()
+    region = {"region": reading.facts["region"]} if reading.facts.get("region") else {}
+    return ({**parts[0].facts, **region}, {**parts[1].facts, **region})
+
+
+def _with_nlu_kinds(values: Dict[str, str], request: str, said: Said) -> Dict[str, str]:
+    """A request's own facts, plus the kind of record or image NLU found when the
+    words found none (NLU's facts have no position, so only the kind that fits
+    this request is taken)."""
+    slot = {"records": "record_kind", "imaging": "imaging_kind"}.get(request)
+    if slot and slot not in values and said.facts.get(slot):
+        return {**values, slot: said.facts[slot]}
+    return values
+
+
 def pick_requests(said: Said, reading: Reading) -> List[str]:
     """The requests of this message, first the one it is mostly about.
 
@@ -317,7 +356,8 @@ def pick_requests(said: Said, reading: Reading) -> List[str]:
                 return []  # no word of ours backs it: not sure enough to name a department
             ordered = [nlu]
         elif said.confidence >= NLU_CERTAIN:
-            ordered = [nlu] + words
+            # "records" alone is part of the certain request ("my chart says I smoke")
+            ordered = [nlu] + ([] if words == ["records"] else words)
         else:
             ordered = words  # the words name another request: an unsure intent adds none
     elif words:
@@ -333,6 +373,9 @@ def pick_requests(said: Said, reading: Reading) -> List[str]:
 
 def step(content: Content, conversation: ConversationContent, render: Renderer, state: State, said: Said) -> Outcome:
     text = said.text or ""
+    if said.facts.get("requester") == "proxy" and find(conversation.representative_markers, clean(text)):
+        # a personal representative (power of attorney, executor...) is treated as the patient
+        said = replace(said, facts={k: v for k, v in said.facts.items() if k != "requester"})
     if text.startswith("/"):
         return Outcome(delegate=said.intent, kind="button")
     reading = read(content, conversation, text)
@@ -385,7 +428,8 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
         )
 
     # 5. a correction of what was said
-    other = [r for r in reading.requests if r != state.request and r != "records"]
+    records_meant = said.intent == "request_records" and said.confidence >= NLU_SURE  # "I want YOUR records sent"
+    other = [r for r in reading.requests if r != state.request and (r != "records" or records_meant)]
     if reading.correction and state.request and not other:
         new = {**said.facts, **reading.facts}
         changed = {k: v for k, v in new.items() if v and state.facts.get(k) != v}
@@ -417,7 +461,8 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
             # "what's the difference between A and B": both; else the last one named
             chosen = sorted(named) if "differen" in reading.text or " vs" in reading.text else [max(named)]
             text_out = "\n".join(f"{d.term.get(render.language)}: {d.text.get(render.language)}" for _, _, d in chosen)
-            slots = {} if state.department else {"department": "leave_form"}
+            department = chosen[0][2].department
+            slots = {} if state.department or not department else {"department": department}
             return Outcome([Reply(text_out)], slots, kind="definition:" + ",".join(k for _, k, _ in chosen))
 
     # context: the route in the conversation, and the routes this message names
@@ -436,6 +481,18 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
             targets += [route.route_id, route.department or ""]
     for department in reading.departments:
         targets.append(department)
+
+    # "I have his power of attorney": a personal representative is treated as the
+    # patient; say what proof to send, and the answer in context no longer needs
+    # the patient's permission
+    if (
+        state.request
+        and state.facts.get("requester") == "proxy"
+        and not message_requests
+        and find(conversation.representative_markers, reading.text)
+    ):
+        proof = fill(render, conversation, conversation.faq["proof_of_authority"].answer)
+        return Outcome([Reply(proof)], {"requester": None}, kind="representative")
 
     # a fact given about the request in context ("she gets migraines twice a month"):
     # a new route when it changes the answer, else the meaning of that fact
@@ -471,7 +528,11 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
     # 7. a direct question for a detail: about a department named, the answer in
     # context, or records; a new request gets its whole answer instead (step 8)
     ours = bool(
-        reading.departments or context_route or state.department or find(conversation.records_markers, reading.text)
+        reading.departments
+        or context_route
+        or state.department
+        or find(conversation.records_markers, reading.text)
+        or (said.intent in CONTACT_INTENTS and said.confidence >= NLU_SURE)  # "is there a toll free number?"
     )
     if (
         reading.asks
@@ -501,12 +562,20 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
             if same
             else _new_request_values(state, said, reading)
         )
+        second_values = None
+        split = None if same else split_facts(content, conversation, reading, message_requests)
+        if split is not None:
+            carried = {"region": values["region"]} if values.get("region") else {}
+            values = _with_nlu_kinds({**carried, **split[0]}, message_requests[0], said)
+            second_values = _with_nlu_kinds({**carried, **split[1]}, message_requests[1], said)
+            if message_requests[1] == "records":
+                second_values = _records_default(second_values, reading, conversation)
         if message_requests[0] == "records":
             values = _records_default(values, reading, conversation)
         note = None
         if find(conversation.representative_markers, reading.text):
             note = fill(render, conversation, conversation.faq["proof_of_authority"].answer)
-        return answer_requests(content, render, message_requests, values, note)
+        return answer_requests(content, render, message_requests, values, note, second_values)
 
     # 9. a department named alone
     if reading.departments and said.intent not in SMALL_TALK:
@@ -544,7 +613,7 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
     # an unclear message about the answer in context: the nearest route question,
     # else how to reach that department; never "I can't help"
     unclear = (
-        said.intent not in REQUEST_INTENTS
+        (said.intent not in REQUEST_INTENTS or not message_requests)
         and said.intent not in SMALL_TALK + ("ask_for_human",)
         and not (said.intent in RIGHTS_INTENTS and rights)
     )
@@ -604,9 +673,11 @@ def _faq_outcome(
 ) -> Outcome:
     text = fill(render, conversation, conversation.faq[key].answer)
     slots: Dict[str, Any] = {}
-    if not state.department:
+    if conversation.faq[key].department:
+        slots["department"] = conversation.faq[key].department
+    elif not state.department:
         targets = [t for t in conversation.faq[key].for_ if t in REPRESENTATIVE]
-        named = list(reading.departments) or targets
+        named = [d for d in reading.departments if d in targets] or targets or list(reading.departments)
         if named:
             slots["department"] = named[0]
     return Outcome([Reply(text)], slots, kind=f"faq:{key}")

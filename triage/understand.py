@@ -87,6 +87,32 @@ def _ordered(table: Dict[str, List[str]], text: str) -> List[Tuple[int, int, str
     return sorted(found)
 
 
+def _spans(phrases: Iterable[str], text: str) -> List[Tuple[int, int]]:
+    return [(m.start(), m.end()) for phrase in phrases for m in _pattern(phrase).finditer(text)]
+
+
+def _named(table: Dict[str, List[str]], text: str) -> List[Tuple[int, int, str]]:
+    """Like ``_ordered``, but a key only found inside a longer phrase of another key
+    does not count ("extend my fmla" is a leave change, not also a new leave)."""
+    spans = {key: _spans(phrases, text) for key, phrases in table.items()}
+    found = []
+    for key, own in spans.items():
+        others = [span for other, theirs in spans.items() if other != key for span in theirs]
+        free = [
+            (start, end)
+            for start, end in own
+            if not any(s <= start and end <= e and (e - s) > (end - start) for s, e in others)
+        ]
+        if free:
+            start, end = min(free)
+            found.append((start, start - end, key))
+    return sorted(found)
+
+
+# "not fmla", "isn't the x-rays": what follows is not what the person asks for
+NEGATED = re.compile(r"\b(?:not|isn't|isnt|no longer)\s+(?:just |only )?(?:the |a |an |my |for |about )?[a-z-]+")
+
+
 def safety_kind(conversation: ConversationContent, text: str) -> Optional[str]:
     """The first safety kind named; a past symptom in a records request does not count."""
     for kind, spec in conversation.safety.items():
@@ -106,15 +132,18 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
     if not text:
         return Reading(text="")
     words = len(text.split())
-    asking = text
+    asking = re.sub(r"\btoll[ -]free\b", "tollfree", text)  # a phone line, not a price
     for phrase in conversation.not_asks:
         asking = _pattern(phrase).sub(" ", asking)
     asks = tuple(kind for kind, phrases in conversation.asks.items() if find(phrases, asking))
     departments = tuple(key for _, _, key in _ordered(conversation.departments_named, text))
-    found_requests = _ordered(conversation.requests, text)
+    found_requests = _named(conversation.requests, NEGATED.sub(lambda m: " " * len(m.group(0)), text))
     generic = find(conversation.generic_form_phrases, text)
     if generic and not any(key not in ("records",) for _, _, key in found_requests):
         found_requests = sorted(found_requests + [(generic[0], generic[1], "clinician_form")])
+    named = {key for _, _, key in found_requests}
+    outranked = {other for key in named for other in conversation.outranks.get(key, [])}
+    found_requests = [hit for hit in found_requests if hit[2] not in outranked]
     requests = tuple(dict.fromkeys(key for _, _, key in found_requests))
     positions: Dict[str, int] = {}
     for position, _, key in found_requests:
@@ -126,6 +155,8 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
             value = longest(content.vocabulary.get(slot, {}), text)
         if value is not None and value != "any_record":
             facts[slot] = value
+    if facts.get("requester") == "proxy" and find(conversation.representative_markers, text):
+        del facts["requester"]  # a personal representative is treated as the patient (with proof)
     region = place(content, conversation, text)
     if region:
         facts["region"] = region
@@ -144,7 +175,7 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
         positions=positions,
         facts=facts,
         correction=bool(find(conversation.corrections, text)) or text.startswith("no "),
-        question=message.strip().endswith("?") or bool(QUESTION_START.match(text)),
+        question="?" in message or bool(QUESTION_START.match(text)),
         words=words,
     )
 
@@ -159,6 +190,14 @@ def place(content: Content, conversation: ConversationContent, text: str) -> Opt
         table[value] = list(table.get(value, [])) + list(words)
     # a place said not to be it ("never Portland", "moved from Salem") does not count
     text = re.sub(r"\b(not|never|from|left|moved out of|used to live in)( in)? [a-z]+( [a-z]+)?", " ", text)
+    # the place right after "I meant", "actually", "I live in" wins ("I meant Tacoma, my sister is in Spokane")
+    said = re.search(
+        r"\b(?:meant|mean|actually|live in|living in|i'm in|im in|i am in|based in)\s+([a-z]+(?: [a-z]+)?)", text
+    )
+    if said:
+        chosen = longest(table, said.group(1))
+        if chosen and chosen != "washington":
+            return chosen
     # a part of Washington wins over "Washington" ("KP Washington, east side")
     specific = longest({k: v for k, v in table.items() if k != "washington"}, text)
     if specific:

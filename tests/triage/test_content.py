@@ -190,3 +190,12 @@ def test_placeholder_errors_name_each_unknown_placeholder_once():
         tree, values, also_known=lambda where, kind, ref: where.startswith("x.own") and kind == "n"
     )
     assert own == placeholder_errors(tree, values)[:2]
+
+
+def test_a_definition_names_a_known_department():
+    from triage.content_schema import Definition
+
+    raw = {"term": {"en": "X"}, "text": {"en": "Y"}, "source": "kpnw_records_forms", "reviewed": "2026-12-02"}
+    assert Definition(**raw, department="roi").department == "roi"
+    with pytest.raises(ValueError, match="department"):
+        Definition(**raw, department="cafeteria")

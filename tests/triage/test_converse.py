@@ -349,3 +349,83 @@ def test_records_a_person_can_download_stay_on_the_portal_unless_we_are_asked_to
     assert slots["department"] == "self_service"
     ((outcome, slots),) = talk("please send my shot record to my employer")
     assert slots["route"] == "roi_third_party"
+
+
+# -- second round: what fresh writers found (writers 5 and 6) -------------------------
+
+
+def test_each_of_two_requests_gets_its_own_facts():
+    # the dentist gets the x-rays; the shot record is the patient's own (the portal)
+    ((outcome, slots),) = talk("I need my covid vaccine record and also copies of my dental xrays for my new dentist")
+    assert slots["department"] == "self_service" and slots.get("recipient") is None
+    assert "Dental x-rays" in said(outcome)
+    # the manager is the note's reader, not a recipient of the lab results
+    ((outcome, slots),) = talk("I need a return to work note for my manager, and could I also get my lab results?")
+    assert slots["department"] == "clinical_team"
+    assert "Authorization for Kaiser Permanente" not in said(outcome) and "kp.org" in said(outcome)
+
+
+def test_a_change_to_an_approved_leave_outranks_the_leave_it_names():
+    reading = read(C, V, "my FMLA was already approved but my surgery moved, how do I get it changed")
+    assert reading.requests == ("leave_change",)
+    assert read(C, V, "i need to extend my fmla").requests == ("leave_change",)  # "fmla" inside the phrase
+    assert "leave_certification" in read(C, V, "I need FMLA papers for my surgery").requests
+
+
+def test_what_is_said_not_to_be_asked_is_not_a_request():
+    reading = read(C, V, "oh sorry its not fmla, its a short term disability form")
+    assert reading.requests == ("disability_form",)
+
+
+def test_the_place_after_i_meant_wins():
+    assert (
+        read(C, V, "ugh sorry I meant Tacoma. my sister is the one in spokane").facts["region"] == "western_washington"
+    )
+    assert read(C, V, "I'm in Spokane").facts["region"] == "eastern_washington"
+
+
+def test_a_personal_representative_is_treated_as_the_patient_with_proof():
+    ((outcome, slots),) = talk("caller wants her late husband's chart for probate")
+    assert slots["department"] == "roi" and slots.get("requester") is None
+    assert "executor" in said(outcome) and "Authorization for Kaiser Permanente" not in said(outcome)
+    (_, (outcome, slots)) = talk(
+        "His new neurologist outside Kaiser wants his records.",
+        ("I have his healthcare power of attorney.", "ask_free_copy", 0.41),
+    )
+    assert slots.get("requester") != "proxy" and slots["recipient"] == "clinician"
+
+
+def test_a_toll_free_question_is_a_phone_question_not_a_price():
+    reading = read(C, V, "is there a toll free number, calling from out of state")
+    assert reading.asks == ("phone",)
+    ((outcome, slots),) = talk(("is there a toll free number, calling from out of state", "ask_contact", 0.99))
+    assert "800-813-2000" in said(outcome) and "Cost" not in said(outcome) and slots["department"] == "roi"
+
+
+def test_a_request_status_follow_up_with_nothing_there_goes_to_roi():
+    (first, (outcome, slots)) = talk(
+        "I asked for my records 2 weeks ago and nothing has shown up",
+        ("I looked there, it doesn't show anything at all", "nlu_fallback", 0.3),
+    )
+    assert first[1]["department"] == "self_service" and "My requests" in said(first[0])
+    assert slots["department"] == "roi" and "503-571-5051" in said(outcome)
+
+
+def test_a_definition_sets_its_own_department():
+    ((outcome, slots),) = talk(("What is PowerShare? Our dental office was told Kaiser uses it.", "out_of_scope", 0.5))
+    assert slots["department"] == "roi" and "download" in said(outcome)
+    ((outcome, slots),) = talk("what does intermittent leave mean")
+    assert slots["department"] == "leave_form"
+
+
+def test_an_ada_form_for_the_records_department_is_sent_to_the_care_team():
+    text = "Should we fax our ADA medical inquiry form to your records department?"
+    ((outcome, slots),) = talk((text, "request_ada_accommodation", 1.0))
+    assert slots["department"] == "clinical_team" and "Do not send this to ROI" in said(outcome)
+
+
+def test_an_overdose_with_a_person_hard_to_wake_is_911():
+    text = "Mom took a whole week of her pills at once, she's really drowsy and I can barely wake her"
+    ((outcome, slots),) = talk((text, "out_of_scope", 0.44))
+    assert said(outcome).startswith("This may be an emergency. Call 911") and slots["department"] is None
+    assert safety_kind(V, "grandpa took all his pills at once") == "poison"
