@@ -23,9 +23,11 @@ from triage.render import Reply
 from triage.render_rights import RightsRenderer
 from triage.rights import (
     DEFAULT_RIGHTS_DEPARTMENT,
+    FEDERAL,
     TOPIC_DEPARTMENT,
     answer,
     detect_jurisdiction,
+    jurisdiction_of,
     needs_state_question,
 )
 from triage.vocabulary import clean, normalize
@@ -39,6 +41,8 @@ PENDING = ("jurisdiction", "request_date", "pages")
 ANSWER_INTENTS = {None, "inform", "out_of_scope", "nlu_fallback"}
 # Answers that say "I don't know" to "which state?" (then federal rules apply).
 UNSURE_INTENTS = {"inform", "nlu_fallback"}
+# Jurisdictions where this health system's departments do not hold the records.
+OUTSIDE = ("CA", FEDERAL)
 # Flows that are not a plain topic answer (values of `rights_topic`).
 FLOWS = ("fee_estimate", "deadline", "overdue", "letter")
 
@@ -61,7 +65,8 @@ def jurisdiction_now(tracker: Tracker) -> Tuple[Optional[str], bool]:
     """(jurisdiction, stated): from this message, else the slot; ``stated`` is
     False when nobody said, and federal rules are used."""
     said = detect_jurisdiction(content(), text_of(tracker), tracker.latest_message.get("entities") or [])
-    found = said or tracker.get_slot("jurisdiction")
+    region = tracker.get_slot("region")
+    found = said or tracker.get_slot("jurisdiction") or (jurisdiction_of(content(), region=region) if region else None)
     return found, found is not None
 
 
@@ -97,6 +102,9 @@ def context_events(tracker: Tracker, topic: str) -> Events:
     """Department and route for what the rights answer is about, so a follow-up
     ("what's their number?") gets that team's contacts."""
     department = TOPIC_DEPARTMENT.get(topic, DEFAULT_RIGHTS_DEPARTMENT)
+    if jurisdiction_now(tracker)[0] in OUTSIDE:
+        # care in California or another state: the law explained, no department of ours
+        return [SlotSet("department", None), SlotSet("route", None), SlotSet("request_type", None)]
     if department != DEFAULT_RIGHTS_DEPARTMENT:
         return [SlotSet("department", department), SlotSet("route", None), SlotSet("request_type", None)]
     region = message_region(tracker) or tracker.get_slot("region")
@@ -130,11 +138,18 @@ def _settled(tracker: Tracker, jurisdiction: Optional[str]) -> Events:
 def topic(dispatcher: CollectingDispatcher, tracker: Tracker, key: str) -> Events:
     jurisdiction, stated = jurisdiction_now(tracker)
     if needs_state_question(content(), key, jurisdiction, bool(tracker.get_slot("jurisdiction_asked"))):
-        return context_events(tracker, key) + ask_state(dispatcher, tracker, key)
+        if key == "deadline":  # the dates come next: ask the state first
+            return context_events(tracker, key) + ask_state(dispatcher, tracker, key)
+        # answer what was asked (the federal rule, which applies everywhere), then
+        # offer the state's own rule
+        events = finish_topic(dispatcher, tracker, key, None, False, with_next=False)
+        return events + ask_state(dispatcher, tracker, key)
     return finish_topic(dispatcher, tracker, key, jurisdiction, stated)
 
 
-def finish_topic(dispatcher, tracker, key: str, jurisdiction: Optional[str], stated: bool) -> Events:
+def finish_topic(
+    dispatcher, tracker, key: str, jurisdiction: Optional[str], stated: bool, with_next: bool = True
+) -> Events:
     render = rights_renderer(tracker)
     events = context_events(tracker, key) + _settled(tracker, jurisdiction) + [SlotSet("rights_topic", key)]
     if key == "deadline":
@@ -144,7 +159,7 @@ def finish_topic(dispatcher, tracker, key: str, jurisdiction: Optional[str], sta
             [render.rights(answer(content(), key, jurisdiction), stated, with_next=False), render.ask("request_date")],
         )
         return events + [SlotSet("pending_question", "request_date"), SlotSet("rights_topic", "deadline")]
-    send(dispatcher, [render.rights(answer(content(), key, jurisdiction), stated)])
+    send(dispatcher, [render.rights(answer(content(), key, jurisdiction), stated, with_next=with_next)])
     return events
 
 

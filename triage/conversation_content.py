@@ -62,7 +62,10 @@ class ConversationContent(Strict):
     not_asks: List[str]
     departments_named: Dict[str, List[str]]
     requests: Dict[str, List[str]]
-    outranks: Dict[str, List[str]] = {}  # a request that, named, makes others its part
+    outranks: Dict[str, List[str]] = {}
+    law_named: List[
+        str
+    ] = []  # words that name a law outright ("is there a law about ...")  # a request that, named, makes others its part
     facts: Dict[str, Dict[str, List[str]]]
     option_words: Dict[str, List[List[str]]]
     corrections: List[str]

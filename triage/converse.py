@@ -26,6 +26,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 from triage.content_schema import Content, Text
 from triage.conversation_content import ConversationContent
 from triage.engine import (
+    DIRECT_ROUTES,
     INTENT_FOR_REQUEST,
     PORTAL_RECORD_KINDS,
     REQUEST_INTENTS,
@@ -36,7 +37,7 @@ from triage.engine import (
     triage,
 )
 from triage.render import Renderer, Reply
-from triage.rights import RIGHTS_INTENTS
+from triage.rights import RIGHTS_INTENTS, detect_jurisdiction
 from triage.understand import Reading, find, option_facts, read
 from triage.vocabulary import clean
 
@@ -356,8 +357,9 @@ def pick_requests(said: Said, reading: Reading) -> List[str]:
                 return []  # no word of ours backs it: not sure enough to name a department
             ordered = [nlu]
         elif said.confidence >= NLU_CERTAIN:
-            # "records" alone is part of the certain request ("my chart says I smoke")
-            ordered = [nlu] + ([] if words == ["records"] else words)
+            # "records" alone is part of the certain request ("my chart says I smoke");
+            # other requests named in words come first, in the order named
+            ordered = [nlu] if words == ["records"] else words + [nlu]
         else:
             ordered = words  # the words name another request: an unsure intent adds none
     elif words:
@@ -372,6 +374,18 @@ def pick_requests(said: Said, reading: Reading) -> List[str]:
 
 
 def step(content: Content, conversation: ConversationContent, render: Renderer, state: State, said: Said) -> Outcome:
+    """The replies and the slots to set for what was said, given the state."""
+    outcome = _step(content, conversation, render, state, said)
+    text = said.text or ""
+    if not text.startswith("/") and not outcome.kind.startswith("safety"):
+        # a state named on the way ("I'm in California") answers "which state?" before it is asked
+        named = detect_jurisdiction(content, text)
+        if named and "jurisdiction" not in outcome.slots:
+            outcome.slots["jurisdiction"] = named
+    return outcome
+
+
+def _step(content: Content, conversation: ConversationContent, render: Renderer, state: State, said: Said) -> Outcome:
     text = said.text or ""
     if said.facts.get("requester") == "proxy" and find(conversation.representative_markers, clean(text)):
         # a personal representative (power of attorney, executor...) is treated as the patient
@@ -415,10 +429,17 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
         bool(state.route)
         and nearest_faq(conversation, text, [t for t in (state.route, state.department) if t], scored())[1] >= FAQ_MAYBE
     )
+    # "my A1C says 6.1 on the portal, is that bad?": what a result means is for the care team
+    result_meaning = reading.neighbour == "results_meaning" and reading.facts.get("record_kind") == "test_results"
     if (
         reading.neighbour
         and not about_context
-        and (booking or reading.neighbour == "scan_booking" or not (reading.requests or reading.departments))
+        and (
+            booking
+            or result_meaning
+            or reading.neighbour == "scan_booking"
+            or not (reading.requests or reading.departments)
+        )
     ):
         reply = fill(render, conversation, conversation.neighbours[reading.neighbour].reply)
         return Outcome(
@@ -446,8 +467,16 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
         rights = False  # "sorry it's late" only for people who said something is late
     if rights and not find(conversation.rights_markers, reading.text):
         rights = False
+    if rights and said.intent == "request_records_letter" and not find(conversation.records_markers, reading.text):
+        rights = False  # "help me write a cover letter" is not a records-request letter
     if rights and (find(conversation.law_markers, reading.text) or not (reading.asks or reading.departments)):
         return Outcome(delegate=said.intent, kind="rights")
+    if not rights and find(conversation.law_named, reading.text) and not reading.requests:
+        # "isn't there a law in Washington about how long they get?": the law's answer
+        by_ask = {"time": "ask_records_deadline", "cost": "ask_records_fees"}
+        asked = [by_ask[a] for a in reading.asks if a in by_ask]
+        if asked:
+            return Outcome(delegate=asked[0], kind="rights")
 
     # a definition asked ("what does intermittent mean?")
     if find(conversation.definition_markers, reading.text):
@@ -537,6 +566,7 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
     if (
         reading.asks
         and ours
+        and len(message_requests) < 2  # two requests named: both get their answer (step 8)
         and (reading.question or reading.words <= 6 or reading.departments)
         and (reading.departments or not new_request)
     ):
@@ -589,10 +619,16 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
         outcome.kind = "department"
         return outcome
 
-    # a place given with a request in context: the same answer for that place
+    # a place given with a request in context: the same answer for that place; with
+    # only a department in context ("ROI fax?" then "we're in Tacoma"), its answer there
     if reading.facts.get("region") and state.request and reading.facts["region"] != state.facts.get("region"):
         values = {**_state_values(state), "region": reading.facts["region"]}
         outcome = answer_requests(content, render, [state.request], values)
+        outcome.kind = "place"
+        return outcome
+    if reading.facts.get("region") and not state.request and state.department in REPRESENTATIVE:
+        request, facts = REPRESENTATIVE[state.department]
+        outcome = answer_requests(content, render, [request], {**facts, "region": reading.facts["region"]})
         outcome.kind = "place"
         return outcome
 
@@ -673,8 +709,14 @@ def _faq_outcome(
 ) -> Outcome:
     text = fill(render, conversation, conversation.faq[key].answer)
     slots: Dict[str, Any] = {}
-    if conversation.faq[key].department:
-        slots["department"] = conversation.faq[key].department
+    faq = conversation.faq[key]
+    if faq.department:
+        slots["department"] = faq.department
+        if not state.request:  # the conversation is now about the route the answer is for
+            for request, route_id in DIRECT_ROUTES.items():
+                if route_id in faq.for_ and content.routes[route_id].department == faq.department:
+                    slots.update(request_type=request, route=route_id)
+                    break
     elif not state.department:
         targets = [t for t in conversation.faq[key].for_ if t in REPRESENTATIVE]
         named = [d for d in reading.departments if d in targets] or targets or list(reading.departments)

@@ -112,12 +112,12 @@ def route_id_for(facts: Facts) -> Union[str, Question, None]:
             return "roi_clinician"
         if facts.recipient in THIRD_PARTY_RECIPIENTS:
             return "roi_third_party"
-        if facts.record_kind in PORTAL_RECORD_KINDS:
-            # kp.org shows these for the patient and for the people they care for.
-            return "self_service_records"
         if facts.requester == "proxy":
-            # Someone else's detailed record needs the patient's signed permission.
+            # Someone else's records, even the ones the patient sees on kp.org, need
+            # the patient's signed permission (ROUTING §4: caregiver, spouse, adult child).
             return "roi_third_party"
+        if facts.record_kind in PORTAL_RECORD_KINDS:
+            return "self_service_records"
         if facts.record_kind == "full_record":
             return "roi_own_copy"
         return Question("record_kind", facts)

@@ -42,7 +42,9 @@ ORDINALS = {
 
 @lru_cache(maxsize=4096)
 def _pattern(phrase: str) -> re.Pattern:
-    return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])")
+    """Whole words; a `*` in a phrase stands for up to four words ("add * to my chart")."""
+    body = r"(?:\s+\S+){0,4}\s+".join(re.escape(part.strip()) for part in phrase.split("*"))
+    return re.compile(rf"(?<![\w-]){body}(?![\w-])")
 
 
 def find(phrases: Iterable[str], text: str) -> Optional[Tuple[int, int, str]]:
@@ -109,18 +111,40 @@ def _named(table: Dict[str, List[str]], text: str) -> List[Tuple[int, int, str]]
     return sorted(found)
 
 
-# "not fmla", "isn't the x-rays": what follows is not what the person asks for
-NEGATED = re.compile(r"\b(?:not|isn't|isnt|no longer)\s+(?:just |only )?(?:the |a |an |my |for |about )?[a-z-]+")
+# "not fmla", "not the little summary on the website": what follows, up to the end of
+# the clause (six words at most), is not what the person asks for ("not sure" is no "not")
+NEGATED = re.compile(
+    r"\b(?:not|isn't|isnt|no longer)\b(?! sure)(?:\s+[a-z0-9'&-]+){1,6}?(?=\s*(?:[.,;:!?]|$| but | and | so ))"
+)
+
+
+NEAR = 60  # characters around a symptom where "last year" or "right now" is about it
+
+
+def _blank_negated(message: str, text: str) -> str:
+    """``text`` (cleaned) with what the raw message says it is not blanked out, at
+    the same positions (clause ends are read in the raw message, before cleaning
+    drops the punctuation)."""
+    out = text
+    for match in NEGATED.finditer((message or "").lower().replace("’", "'")):
+        words = clean(match.group(0))
+        at = out.find(words) if words else -1
+        if at >= 0:
+            out = out[:at] + " " * len(words) + out[at + len(words) :]
+    return out
 
 
 def safety_kind(conversation: ConversationContent, text: str) -> Optional[str]:
     """The first safety kind named; a past symptom in a records request does not count."""
     for kind, spec in conversation.safety.items():
-        if not find(spec.phrases, text):
+        hit = find(spec.phrases, text)
+        if not hit:
             continue
         if kind in ("emergency", "poison"):
-            past = find(conversation.past_markers, text)
-            present = find(conversation.present_markers, text)
+            # only time words near the symptom count ("had a stroke two weeks ago ... right now")
+            near = text[max(0, hit[0] - NEAR) : hit[0] - hit[1] + NEAR]
+            past = find(conversation.past_markers, near)
+            present = find(conversation.present_markers, near)
             if past and not present:
                 continue
         return kind
@@ -136,8 +160,9 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
     for phrase in conversation.not_asks:
         asking = _pattern(phrase).sub(" ", asking)
     asks = tuple(kind for kind, phrases in conversation.asks.items() if find(phrases, asking))
-    departments = tuple(key for _, _, key in _ordered(conversation.departments_named, text))
-    found_requests = _named(conversation.requests, NEGATED.sub(lambda m: " " * len(m.group(0)), text))
+    meant = _blank_negated(message, text)
+    departments = tuple(key for _, _, key in _ordered(conversation.departments_named, meant))
+    found_requests = _named(conversation.requests, meant)
     generic = find(conversation.generic_form_phrases, text)
     if generic and not any(key not in ("records",) for _, _, key in found_requests):
         found_requests = sorted(found_requests + [(generic[0], generic[1], "clinician_form")])
@@ -191,10 +216,14 @@ def place(content: Content, conversation: ConversationContent, text: str) -> Opt
     # a place said not to be it ("never Portland", "moved from Salem") does not count
     text = re.sub(r"\b(not|never|from|left|moved out of|used to live in)( in)? [a-z]+( [a-z]+)?", " ", text)
     # the place right after "I meant", "actually", "I live in" wins ("I meant Tacoma, my sister is in Spokane")
-    said = re.search(
-        r"\b(?:meant|mean|actually|live in|living in|i'm in|im in|i am in|based in)\s+([a-z]+(?: [a-z]+)?)", text
-    )
-    if said:
+    for said in reversed(
+        list(
+            re.finditer(
+                r"\b(?:meant|mean|actually|live in|living in|i'm in|im in|i am in|based in)\s+([a-z]+(?: [a-z]+)?)",
+                text,
+            )
+        )
+    ):
         chosen = longest(table, said.group(1))
         if chosen and chosen != "washington":
             return chosen

@@ -7,7 +7,11 @@ ACTION = ActionExplainRights()
 
 def test_asks_the_state_once_when_the_answer_depends_on_it():
     messages, _, slots = run(ACTION, "ask_denial_rights", text="can they refuse to give me my chart?")
-    assert [b["title"] for b in messages[0]["buttons"]] == ["Washington", "Oregon", "California", "Another state"]
+    # what was asked is answered at once with the federal rule (it applies everywhere) ...
+    assert "Federal law" in messages[0]["text"] and "therapy notes" in messages[0]["text"]
+    assert not messages[0].get("buttons")
+    # ... then the state is asked, for its own rule
+    assert [b["title"] for b in messages[-1]["buttons"]] == ["Washington", "Oregon", "California", "Another state"]
     assert slots["pending_question"] == "jurisdiction" and slots["jurisdiction_asked"] is True
     assert slots["rights_topic"] == "refusal"
     assert slots["department"] == "roi"
@@ -59,3 +63,17 @@ def test_a_new_request_drops_the_open_state_question():
         ActionTriage(), "request_imaging", [entity("imaging_kind", "mri")], slots, text="i need my mri in seattle"
     )
     assert slots["department"] == "imaging"
+
+
+def test_care_in_california_sets_no_department_of_ours():
+    messages, _, slots = run(
+        ACTION, "ask_records_fees", text="How much can a California hospital charge per page for copies?"
+    )
+    assert "California" in texts(messages) and slots["department"] is None
+
+
+def test_the_place_already_given_answers_which_state():
+    messages, _, slots = run(
+        ACTION, "ask_denial_rights", slots={"region": "eastern_washington"}, text="can they refuse my chart?"
+    )
+    assert "Washington law:" in texts(messages) and slots["pending_question"] is None

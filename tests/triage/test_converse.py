@@ -15,6 +15,7 @@ from triage.conversation_content import load_conversation, parse_conversation, r
 from triage.converse import Outcome, Said, State, nearest_faq, pick_requests, step
 from triage.render import Renderer
 from triage.understand import option_facts, option_index, place, read, safety_kind
+from triage.vocabulary import clean
 
 C = load_content()
 V = load_conversation()
@@ -125,9 +126,15 @@ def test_words_that_name_a_request_beat_an_unsure_intent():
     assert pick_requests(Said("", "request_imaging", 0.9), reading) == ["imaging"]
 
 
-def test_a_certain_intent_keeps_its_request_first():
+def test_a_certain_intent_adds_its_request_after_the_words():
+    # the words' request first, in the order named; a certain intent is kept as the second
     reading = read(C, V, "jury duty")
-    assert pick_requests(Said("", "request_work_note", 0.95), reading)[0] == "work_note"
+    assert pick_requests(Said("", "request_work_note", 0.95), reading) == ["clinician_form", "work_note"]
+    assert pick_requests(Said("", "request_work_note", 0.9), reading) == ["clinician_form"]
+    # "records" alone is part of a certain specific request
+    assert pick_requests(Said("", "request_record_correction", 0.99), read(C, V, "my chart says i smoke")) == [
+        "record_correction"
+    ]
 
 
 def test_two_requests_are_both_answered_and_the_first_sets_the_department():
@@ -429,3 +436,45 @@ def test_an_overdose_with_a_person_hard_to_wake_is_911():
     ((outcome, slots),) = talk((text, "out_of_scope", 0.44))
     assert said(outcome).startswith("This may be an emergency. Call 911") and slots["department"] is None
     assert safety_kind(V, "grandpa took all his pills at once") == "poison"
+
+
+def test_a_star_in_a_phrase_stands_for_a_few_words():
+    assert read(C, V, "how do I add lab results to my chart").requests[0] == "add_to_chart"
+    assert read(C, V, "I'd like them put in my Kaiser chart").requests == ("add_to_chart",)
+
+
+def test_a_negated_clause_names_nothing():
+    reading = read(C, V, "I want EVERY page of my chart. Not the little summary on the website. How long?")
+    assert reading.departments == () and reading.requests == ("records",)
+    assert read(C, V, "im not sure which records i need").requests == ("records",)  # "not sure" is no "not"
+
+
+def test_time_words_count_only_near_the_symptom():
+    old = "Mom had a stroke two weeks ago and I need her leave form. She can't use a computer right now."
+    assert safety_kind(V, clean(old)) is None
+    assert safety_kind(V, clean("my dad is having a stroke right now")) == "emergency"
+
+
+def test_a_law_named_with_a_time_question_goes_to_the_rights_answers():
+    ((outcome, _),) = talk(("isnt there a law in washington about how long they get?", "nlu_fallback", 0.3))
+    assert outcome.delegate == "ask_records_deadline"
+    # "do they have to" alone, about a route in context, is the route's own time
+    (_, (outcome, _)) = talk(
+        ("my chart says i smoke, i never have", "request_record_correction", 1.0),
+        ("how long do they have to fix it", "ask_time_frame", 0.8),
+    )
+    assert outcome.delegate is None and "60 days" in said(outcome)
+
+
+def test_a_route_question_with_its_own_department_puts_the_conversation_on_that_route():
+    (first, (outcome, slots)) = talk(
+        ("sent my records request last week, how do i check on it", "check_request_status", 0.99),
+        ("ok I looked and it's been 5 weeks, still nothing", "report_overdue_request", 1.0),
+    )
+    assert first[1]["department"] == "self_service" and first[1]["route"] == "request_status"
+    assert slots["department"] == "roi" and "503-571-5051" in said(outcome)
+
+
+def test_a_place_after_a_department_only_answer_gives_that_regions_contacts():
+    (_, (outcome, slots)) = talk("ROI fax?", "oh we're in Tacoma, patient was seen at the Tacoma kaiser")
+    assert slots["region"] == "western_washington" and "877-848-6896" in said(outcome)

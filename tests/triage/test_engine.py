@@ -147,8 +147,10 @@ def test_caregiver_for_detailed_record_needs_patient_permission():
     assert decide(request="records", requester="proxy", record_kind="full_record").route_id == "roi_third_party"
 
 
-def test_caregiver_for_portal_items_uses_the_portal():
-    assert decide(request="records", requester="proxy", record_kind="immunizations").route_id == "self_service_records"
+def test_someone_elses_portal_items_need_the_patients_permission():
+    # ROUTING §4: a caregiver, spouse or adult child gets the records with the patient's signed form
+    assert decide(request="records", requester="proxy", record_kind="immunizations").route_id == "roi_third_party"
+    assert decide(request="records", requester="self", record_kind="immunizations").route_id == "self_service_records"
 
 
 def test_recipient_beats_record_kind():
