@@ -62,10 +62,9 @@ class ConversationContent(Strict):
     not_asks: List[str]
     departments_named: Dict[str, List[str]]
     requests: Dict[str, List[str]]
-    outranks: Dict[str, List[str]] = {}
-    law_named: List[
-        str
-    ] = []  # words that name a law outright ("is there a law about ...")  # a request that, named, makes others its part
+    outranks: Dict[str, List[str]] = {}  # a request that, named, makes others its part
+    law_named: List[str] = []  # words that name a law outright ("is there a law about ...")
+    needs_words: List[str] = []  # requests NLU alone does not name
     facts: Dict[str, Dict[str, List[str]]]
     option_words: Dict[str, List[List[str]]]
     corrections: List[str]

@@ -55,7 +55,6 @@ JOINTS = (
     " then ",
 )
 SMALL_TALK = ("greet", "goodbye", "thank", "affirm", "deny")
-CONTACT_INTENTS = ("ask_contact", "ask_hours")  # asked with no clue of what for: ROI's (a clerk's answer)
 # A department named alone gets the answer of its most common request.
 REPRESENTATIVE = {
     "roi": ("records", {"record_kind": "full_record"}),
@@ -84,6 +83,7 @@ class State:
     department: Optional[str] = None
     pending: Optional[str] = None
     repeated: bool = False
+    second: Optional[str] = None  # the other request of a two-request message
     facts: Dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -98,6 +98,7 @@ class State:
             department=slot("department"),
             pending=slot("pending_question"),
             repeated=bool(slot("question_repeated")),
+            second=slot("second_request"),
             facts=facts,
         )
 
@@ -218,6 +219,7 @@ def answer_requests(
     decision = triage(first, content)
     slots = fact_slots(first)
     slots["question_repeated"] = False
+    slots["second_request"] = requests[1] if len(requests) > 1 else None
     replies: List[Reply] = []
     if isinstance(decision, Route):
         replies += render.route(decision)
@@ -237,6 +239,25 @@ def answer_requests(
     return Outcome(replies, slots, kind="request")
 
 
+ALWAYS_RESENT = ("department_card", "steps", "contacts")
+
+
+def only_what_changed(content: Content, render: Renderer, state: State, outcome: Outcome) -> Outcome:
+    """A corrected answer ("no, I live in Yakima") without the parts that read the
+    same as the answer already given: the department line, the steps and the
+    contacts, then whatever else is new (the checklist, time and cost only when
+    they changed)."""
+    if not (state.request and state.route):
+        return outcome
+    before = _route_for(content, state.request, _state_values(state))
+    if before is None:
+        return outcome
+    old = {(r.part, r.text) for r in render.route(before)}
+    kept = [r for r in outcome.replies if r.part in ALWAYS_RESENT or (r.part, r.text) not in old]
+    outcome.replies = kept
+    return outcome
+
+
 def _route_for(content: Content, request: str, values: Dict[str, str]) -> Optional[Route]:
     decision = triage(_facts(request, values), content)
     return decision if isinstance(decision, Route) else None
@@ -253,8 +274,10 @@ def detail(
             if not chosen and ask == "fax" and route.department == "roi":
                 lines.append(fill(render, conversation, conversation.faq["fax_roi"].answer))
                 continue
-            if not chosen and ask == "mail" and route.department in ("roi", "medical_records"):
-                chosen = ["roi_mail" if route.department == "roi" else "medical_records_mail"]
+            if ask == "mail" and route.department == "roi":
+                chosen = ["roi_email", "roi_mail"] if "roi_email" in route.contacts or not chosen else chosen
+            if not chosen and ask == "mail" and route.department == "medical_records":
+                chosen = ["medical_records_mail"]
             lines += [render.contact_line(c) for c in chosen] or [render.contacts_text(route)]
         else:
             topic = {"phone": "contact", "hours": "hours", "cost": "cost", "time": "time", "include": "include"}[ask]
@@ -288,7 +311,7 @@ def _records_default(
     if (
         conversation is not None
         and values.get("record_kind") in PORTAL_RECORD_KINDS
-        and values.get("recipient") in ("employer", "family", "someone_else")
+        and values.get("recipient") in ("employer", "family", "someone_else", "clinician", "dentist", "eye_doctor")
         and not find(conversation.send_markers, reading.text)
     ):
         return {k: v for k, v in values.items() if k != "recipient"}
@@ -330,7 +353,7 @@ def _with_nlu_kinds(values: Dict[str, str], request: str, said: Said) -> Dict[st
     return values
 
 
-def pick_requests(said: Said, reading: Reading) -> List[str]:
+def pick_requests(said: Said, reading: Reading, needs_words: Sequence[str] = ()) -> List[str]:
     """The requests of this message, first the one it is mostly about.
 
     NLU's intent is trusted when the words agree or name nothing; words that name
@@ -339,6 +362,8 @@ def pick_requests(said: Said, reading: Reading) -> List[str]:
     apart ("send my records to my lawyer, and also ...")."""
     nlu = REQUEST_INTENTS.get(said.intent or "")
     words = [r for r in reading.requests if r in REQUESTS]
+    if nlu in needs_words and nlu not in words:
+        nlu = None  # NLU alone does not name this request
     specific = [r for r in words if r != "records"]
     if "records" in words and specific:
         # records named apart ("my records to my lawyer, and also my MRI") are a request
@@ -367,7 +392,7 @@ def pick_requests(said: Said, reading: Reading) -> List[str]:
     else:
         return []
     ordered = list(dict.fromkeys(ordered))
-    if "provider_fax" in ordered and "fax" not in reading.asks:
+    if "provider_fax" in ordered and ("fax" not in reading.asks or "provider_fax" not in words):
         # an outside office asking for a patient's chart, with no fax in sight: records
         ordered = ["records" if r == "provider_fax" else r for r in ordered]
     return list(dict.fromkeys(ordered))[:2]
@@ -458,7 +483,9 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
             values = {**_state_values(state), **changed}
             if changed.get("requester") == "proxy" and values.get("record_kind") == "full_record":
                 del values["record_kind"]  # someone else's full record: the permission route
-            outcome = answer_requests(content, render, [state.request], values)
+            outcome = only_what_changed(
+                content, render, state, answer_requests(content, render, [state.request], values)
+            )
             outcome.kind = "correction"
             return outcome
 
@@ -496,8 +523,11 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
 
     # context: the route in the conversation, and the routes this message names
     context_route = _route_for(content, state.request, _state_values(state)) if state.request and state.route else None
-    message_requests = pick_requests(said, reading)
+    message_requests = pick_requests(said, reading, conversation.needs_words)
     targets = [t for t in (state.route, state.department) if t]
+    second_route = _route_for(content, state.second, _state_values(state)) if state.second else None
+    if second_route is not None:  # a question about the other request answered last turn
+        targets += [second_route.route_id, second_route.department or ""]
     for request in message_requests[:1]:
         route = _route_for(
             content,
@@ -549,7 +579,10 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     # 6. a question about the answer in context
     new_request = bool(message_requests) and message_requests[0] != state.request
     faq, score = nearest_faq(conversation, text, targets, scored())
-    if new_request and score < FAQ_NEW_REQUEST:
+    first_faq = None  # a first message that names a request: its answer, then the route question's
+    if new_request and not state.request and score >= FAQ_NEW_REQUEST:
+        first_faq = faq
+    if new_request and (score < FAQ_NEW_REQUEST or not state.request):
         faq, score = None, 0.0
     if faq and score >= FAQ_SURE:
         return _faq_outcome(content, conversation, render, faq, state, reading)
@@ -557,16 +590,17 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     # 7. a direct question for a detail: about a department named, the answer in
     # context, or records; a new request gets its whole answer instead (step 8)
     ours = bool(
-        reading.departments
+        message_requests
+        or reading.departments
         or context_route
         or state.department
         or find(conversation.records_markers, reading.text)
-        or (said.intent in CONTACT_INTENTS and said.confidence >= NLU_SURE)  # "is there a toll free number?"
     )
     if (
         reading.asks
         and ours
         and len(message_requests) < 2  # two requests named: both get their answer (step 8)
+        and first_faq is None  # a route question about the request named: the request's answer and it
         and (reading.question or reading.words <= 6 or reading.departments)
         and (reading.departments or not new_request)
     ):
@@ -605,7 +639,12 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         note = None
         if find(conversation.representative_markers, reading.text):
             note = fill(render, conversation, conversation.faq["proof_of_authority"].answer)
-        return answer_requests(content, render, message_requests, values, note, second_values)
+        outcome = answer_requests(content, render, message_requests, values, note, second_values)
+        if first_faq is not None and conversation.faq[first_faq].for_:
+            outcome.replies.append(Reply(fill(render, conversation, conversation.faq[first_faq].answer)))
+            if conversation.faq[first_faq].department:
+                outcome.slots["department"] = conversation.faq[first_faq].department
+        return outcome
 
     # 9. a department named alone
     if reading.departments and said.intent not in SMALL_TALK:
@@ -623,7 +662,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     # only a department in context ("ROI fax?" then "we're in Tacoma"), its answer there
     if reading.facts.get("region") and state.request and reading.facts["region"] != state.facts.get("region"):
         values = {**_state_values(state), "region": reading.facts["region"]}
-        outcome = answer_requests(content, render, [state.request], values)
+        outcome = only_what_changed(content, render, state, answer_requests(content, render, [state.request], values))
         outcome.kind = "place"
         return outcome
     if reading.facts.get("region") and not state.request and state.department in REPRESENTATIVE:

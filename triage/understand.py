@@ -97,9 +97,11 @@ def _named(table: Dict[str, List[str]], text: str) -> List[Tuple[int, int, str]]
     """Like ``_ordered``, but a key only found inside a longer phrase of another key
     does not count ("extend my fmla" is a leave change, not also a new leave)."""
     spans = {key: _spans(phrases, text) for key, phrases in table.items()}
+    # only fixed phrases hold others inside them ("my mri records" is imaging, not records)
+    fixed = {key: _spans([p for p in phrases if "*" not in p], text) for key, phrases in table.items()}
     found = []
     for key, own in spans.items():
-        others = [span for other, theirs in spans.items() if other != key for span in theirs]
+        others = [span for other, theirs in fixed.items() if other != key for span in theirs]
         free = [
             (start, end)
             for start, end in own
@@ -175,9 +177,9 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
         positions.setdefault(key, position)
     facts: Dict[str, str] = {}
     for slot, table in conversation.facts.items():
-        value = longest(table, text)
+        value = longest(table, meant)  # "not only the vaccines": no vaccine record asked
         if value is None:
-            value = longest(content.vocabulary.get(slot, {}), text)
+            value = longest(content.vocabulary.get(slot, {}), meant)
         if value is not None and value != "any_record":
             facts[slot] = value
     if facts.get("requester") == "proxy" and find(conversation.representative_markers, text):

@@ -478,3 +478,23 @@ def test_a_route_question_with_its_own_department_puts_the_conversation_on_that_
 def test_a_place_after_a_department_only_answer_gives_that_regions_contacts():
     (_, (outcome, slots)) = talk("ROI fax?", "oh we're in Tacoma, patient was seen at the Tacoma kaiser")
     assert slots["region"] == "western_washington" and "877-848-6896" in said(outcome)
+
+
+def test_both_requests_of_one_message_are_in_the_state_and_either_can_be_asked_about():
+    (first, (outcome, slots)) = talk("I need my MRI and also FMLA papers", "will my manager get a copy?")
+    assert first[1]["request_type"] == "imaging" and first[1]["second_request"] == "leave_certification"
+    assert "Only if the patient asks" in said(outcome)  # the leave form's route question
+    ((_, slots),) = talk("I need my MRI")
+    assert slots["second_request"] is None
+
+
+def test_a_correction_sends_only_what_changed():
+    (first, (outcome, slots)) = talk("my lawyer needs my records", "sorry, I live in Salem")
+    assert [r.part for r in first[0].replies][:3] == ["department_card", "steps", "checklist"]
+    # same region, same answer: the department line, the steps and the contacts only
+    assert [r.part for r in outcome.replies] == ["department_card", "steps", "contacts"]
+    (first, (outcome, slots)) = talk("my lawyer needs my records", "wait, no, I live in Spokane")
+    parts = [r.part for r in outcome.replies]
+    # another region: its own steps and contacts; the checklist reads the same and is left out
+    assert parts[0] == "department_card" and "steps" in parts and "checklist" not in parts
+    assert "509-241-7824" in said(outcome)
