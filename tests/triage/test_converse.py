@@ -498,3 +498,19 @@ def test_a_correction_sends_only_what_changed():
     # another region: its own steps and contacts; the checklist reads the same and is left out
     assert parts[0] == "department_card" and "steps" in parts and "checklist" not in parts
     assert "509-241-7824" in said(outcome)
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("my chest is really tight and hurts", "emergency"),
+        ("she is having trouble with her breathing", "emergency"),
+        ("his arm went all numb and his face is drooping", "emergency"),
+        ("dad took too many of his sleeping pills", "poison"),
+        ("I think I want to end my life", "crisis"),
+        ("can I get records of my chest pain visit from last year", None),
+        ("my chest x-ray from 2020", None),
+    ],
+)
+def test_safety_words_with_a_few_words_between(text, kind):
+    assert safety_kind(V, clean(text)) == kind
