@@ -123,12 +123,20 @@ NEGATED = re.compile(
 NEAR = 60  # characters around a symptom where "last year" or "right now" is about it
 
 
+# "the portal doesn't have the old stuff": the place said to lack it is not where to go
+LACKING = re.compile(
+    r"\b(?:the )?(?:portal|website|app|kp\.?org|mychart)\s+(?:doesn't|doesnt|does not|don't|dont|won't|wont|isn't|isnt"
+    r"|didn't|didnt|can't|cant)\s+(?:have|show|work|load|let)\b"
+)
+
+
 def _blank_negated(message: str, text: str) -> str:
     """``text`` (cleaned) with what the raw message says it is not blanked out, at
     the same positions (clause ends are read in the raw message, before cleaning
     drops the punctuation)."""
     out = text
-    for match in NEGATED.finditer((message or "").lower().replace("’", "'")):
+    raw = (message or "").lower().replace("’", "'")
+    for match in [*NEGATED.finditer(raw), *LACKING.finditer(raw)]:
         words = clean(match.group(0))
         at = out.find(words) if words else -1
         if at >= 0:

@@ -514,3 +514,9 @@ def test_a_correction_sends_only_what_changed():
 )
 def test_safety_words_with_a_few_words_between(text, kind):
     assert safety_kind(V, clean(text)) == kind
+
+
+def test_a_place_said_to_lack_the_records_is_not_where_to_go():
+    reading = read(C, V, "I need the whole thing for my own files, the portal doesnt have the old stuff")
+    assert "self_service" not in reading.departments
+    assert read(C, V, "how do i see my results on the portal").departments == ("self_service",)
