@@ -40,7 +40,7 @@ ORDINALS = {
 }
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=None)
 def _pattern(phrase: str) -> re.Pattern:
     """Whole words; a `*` in a phrase stands for up to four words ("add * to my chart")."""
     body = r"(?:\s+\S+){0,4}\s+".join(re.escape(part.strip()) for part in phrase.split("*"))

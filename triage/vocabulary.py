@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Tuple
 
 from triage.content_schema import Content
@@ -30,6 +31,13 @@ def _variants(text: str) -> List[str]:
     return out
 
 
+@lru_cache(maxsize=None)
+def whole_words(phrase: str) -> "re.Pattern[str]":
+    """The phrase as a compiled whole-word pattern, kept: the content has thousands of
+    phrases, more than ``re``'s own cache holds, and compiling is most of the cost."""
+    return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])")
+
+
 def longest_phrase(table: Dict[str, List[str]], texts: Iterable[str]) -> Tuple[int, Optional[str]]:
     """(length, value) of the longest phrase of ``table`` found as whole words in
     any of ``texts`` (cleaned); (0, None) when none is."""
@@ -37,9 +45,7 @@ def longest_phrase(table: Dict[str, List[str]], texts: Iterable[str]) -> Tuple[i
     texts = list(texts)
     for value, phrases in table.items():
         for phrase in phrases:
-            if len(phrase) > best[0] and any(
-                re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text) for text in texts
-            ):
+            if len(phrase) > best[0] and any(whole_words(phrase).search(text) for text in texts):
                 best = (len(phrase), value)
     return best
 
