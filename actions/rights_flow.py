@@ -102,8 +102,9 @@ def context_events(tracker: Tracker, topic: str) -> Events:
     """Department and route for what the rights answer is about, so a follow-up
     ("what's their number?") gets that team's contacts."""
     department = TOPIC_DEPARTMENT.get(topic, DEFAULT_RIGHTS_DEPARTMENT)
-    if jurisdiction_now(tracker)[0] in OUTSIDE:
-        # care in California or another state: the law explained, no department of ours
+    if jurisdiction_now(tracker)[0] in OUTSIDE and not tracker.get_slot("route"):
+        # care in California or another state, with no request of ours in the
+        # conversation: the law explained, no department of ours
         return [SlotSet("department", None), SlotSet("route", None), SlotSet("request_type", None)]
     if department != DEFAULT_RIGHTS_DEPARTMENT:
         return [SlotSet("department", department), SlotSet("route", None), SlotSet("request_type", None)]

@@ -77,3 +77,13 @@ def test_the_place_already_given_answers_which_state():
         ACTION, "ask_denial_rights", slots={"region": "eastern_washington"}, text="can they refuse my chart?"
     )
     assert "Washington law:" in texts(messages) and slots["pending_question"] is None
+
+
+def test_a_request_of_ours_in_the_conversation_keeps_its_department_under_another_states_law():
+    messages, _, slots = run(
+        ACTION,
+        "ask_records_deadline",
+        slots={"route": "roi_third_party", "request_type": "records", "department": "roi"},
+        text="I'm in Fresno, what's the legal deadline?",
+    )
+    assert "California" in texts(messages) and slots["department"] == "roi"
