@@ -25,7 +25,7 @@ from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel
 
-from channels.sms_text import Shaped, shape
+from channels.sms_text import Shaped, part_of, shape
 from triage.content import load_agent_wording, load_content, load_sms_texts
 from triage.render import Renderer
 from triage.render_rights import RightsRenderer
@@ -41,10 +41,6 @@ class WholeMessages(CollectingOutputChannel):
         kept = {key: value for key, value in message.items() if value is not None}
         kept["recipient_id"] = recipient_id
         self.messages.append(kept)
-
-
-def part_of(message: Message) -> str:
-    return str(message.get("part") or "text")
 
 
 def _part_data(message: Message) -> Dict[str, Any]:

@@ -357,7 +357,8 @@ class Shaped:
     choices: List[Choice]  # the choices offered, numbered 1..n across the answer
 
 
-def _part(message: dict) -> str:
+def part_of(message: dict) -> str:
+    """The kind of reply part a bot message is (``triage.render.PARTS``; "text" when unnamed)."""
     return str(message.get("part") or "text")
 
 
@@ -379,7 +380,7 @@ def shape(
     choices: List[Choice] = []
     kinds = {}
     for order, message in enumerate(bot_messages):
-        kinds[order] = _part(message)
+        kinds[order] = part_of(message)
         parts = [plain(message.get("text") or "")]
         for key in ("image", "attachment"):
             value = message.get(key)

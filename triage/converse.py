@@ -412,12 +412,13 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
 
 def _step(content: Content, conversation: ConversationContent, render: Renderer, state: State, said: Said) -> Outcome:
     text = said.text or ""
-    if said.facts.get("requester") == "proxy" and find(conversation.representative_markers, clean(text)):
-        # a personal representative (power of attorney, executor...) is treated as the patient
-        said = replace(said, facts={k: v for k, v in said.facts.items() if k != "requester"})
     if text.startswith("/"):
         return Outcome(delegate=said.intent, kind="button")
     reading = read(content, conversation, text)
+    if said.facts.get("requester") == "proxy" and find(conversation.representative_markers, reading.text):
+        # a personal representative (power of attorney, executor...) is treated as
+        # the patient: NLU's "proxy" goes, as read() drops its own
+        said = replace(said, facts={k: v for k, v in said.facts.items() if k != "requester"})
     memo: List[List[Tuple[str, float]]] = []
 
     def scored() -> List[Tuple[str, float]]:

@@ -16,7 +16,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 from triage.content_schema import Content
 from triage.conversation_content import ConversationContent
-from triage.vocabulary import clean, longest_phrase
+from triage.vocabulary import clean, longest_phrase, whole_words
 
 QUESTION_START = re.compile(
     r"^(what|whats|what's|wut|wat|where|wheres|where's|when|who|whom|how|hows|is|are|am|can|could|do|does|did|will|"
@@ -42,7 +42,10 @@ ORDINALS = {
 
 @lru_cache(maxsize=None)
 def _pattern(phrase: str) -> re.Pattern:
-    """Whole words; a `*` in a phrase stands for up to four words ("add * to my chart")."""
+    """Whole words (``vocabulary.whole_words``); a `*` in a phrase stands for up to
+    four words ("add * to my chart")."""
+    if "*" not in phrase:
+        return whole_words(phrase)
     body = r"(?:\s+\S+){0,4}\s+".join(re.escape(part.strip()) for part in phrase.split("*"))
     return re.compile(rf"(?<![\w-]){body}(?![\w-])")
 
@@ -89,22 +92,20 @@ def _ordered(table: Dict[str, List[str]], text: str) -> List[Tuple[int, int, str
     return sorted(found)
 
 
-def _spans(phrases: Iterable[str], text: str) -> List[Tuple[int, int]]:
-    return [(m.start(), m.end()) for phrase in phrases for m in _pattern(phrase).finditer(text)]
-
-
 def _named(table: Dict[str, List[str]], text: str) -> List[Tuple[int, int, str]]:
     """Like ``_ordered``, but a key only found inside a longer phrase of another key
-    does not count ("extend my fmla" is a leave change, not also a new leave)."""
-    spans = {key: _spans(phrases, text) for key, phrases in table.items()}
-    # only fixed phrases hold others inside them ("my mri records" is imaging, not records)
-    fixed = {key: _spans([p for p in phrases if "*" not in p], text) for key, phrases in table.items()}
+    does not count ("extend my fmla" is a leave change, not also a new leave). Only
+    fixed phrases hold others inside them ("my mri records" is imaging, not records)."""
+    spans = {
+        key: [(m.start(), m.end(), "*" not in phrase) for phrase in phrases for m in _pattern(phrase).finditer(text)]
+        for key, phrases in table.items()
+    }
     found = []
     for key, own in spans.items():
-        others = [span for other, theirs in fixed.items() if other != key for span in theirs]
+        others = [(s, e) for other, theirs in spans.items() if other != key for s, e, fixed in theirs if fixed]
         free = [
             (start, end)
-            for start, end in own
+            for start, end, _ in own
             if not any(s <= start and end <= e and (e - s) > (end - start) for s, e in others)
         ]
         if free:
