@@ -509,6 +509,7 @@ def test_a_correction_sends_only_what_changed():
         ("dad took too many of his sleeping pills", "poison"),
         ("I think I want to end my life", "crisis"),
         ("can I get records of my chest pain visit from last year", None),
+        ("my chest hurts and I need my records from last week", "emergency"),
         ("my chest x-ray from 2020", None),
     ],
 )
