@@ -43,9 +43,9 @@ $(BIN)/.installed: requirements.txt .python-version
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
+# .env from .env.example with fresh random secrets (scripts/make_env.py; standard library only).
 .env:
-	cp .env.example .env
-	@echo "Created .env from .env.example"
+	$(PYTHON) -m scripts.make_env
 
 $(SPACY): $(BIN)/.installed content/vocabulary.yml nlu_pipeline/build.py
 	$(BIN)/python -m nlu_pipeline.build

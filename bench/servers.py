@@ -147,6 +147,7 @@ class RasaServer:
             **env,
             "ACTION_ENDPOINT_URL": action_url,
             "TRACKER_DB": str(workdir / f"tracker_{name}.db"),
+            "RASA_AUTH_TOKEN": self.token,  # read by servers/rasa_server.py, never on the command line
         }
         # a fresh store each run: the story and load conversation ids repeat between runs
         Path(server_env["TRACKER_DB"]).unlink(missing_ok=True)
@@ -160,8 +161,6 @@ class RasaServer:
             "--port",
             str(self.port),
             "--enable-api",
-            "--auth-token",
-            self.token,
             "--credentials",
             "credentials.yml",
             "--endpoints",

@@ -25,6 +25,7 @@ import re
 import unicodedata
 from typing import Any, Awaitable, Callable, Optional
 
+from privacy.logs import log_id, turn_of
 from privacy.masking import mask
 from storage.turn import start_turn, store_failed
 
@@ -89,31 +90,31 @@ async def run_turn(
 ) -> str:
     """Run one turn; OK, TIMEOUT (cancelled), STORE_DOWN or FAILED. Never raises, never logs text."""
     seconds = timeout_seconds() if seconds is None else seconds
+    sender = getattr(message, "sender_id", None)
+    turn_of(sender)  # log lines of this turn name it by its log id (privacy/logs.py)
     flag = start_turn()
     try:
         await asyncio.wait_for(on_new_message(message), timeout=seconds)
         if store_failed(flag):  # Rasa's FailSafeTrackerStore hid a database error
-            logger.error("conversation store unavailable in conversation %s", getattr(message, "sender_id", "?"))
+            logger.error("conversation store unavailable in conversation %s", log_id(sender))
             return STORE_DOWN
         return OK
     except asyncio.TimeoutError:
         logger.warning(
             "no answer within %.1f s in conversation %s: sent the contacts instead",
             seconds,
-            getattr(message, "sender_id", "?"),
+            log_id(sender),
         )
         return TIMEOUT
     except _store_errors() as error:
         logger.error(
             "conversation store unavailable (%s) in conversation %s",
             type(error).__name__,
-            getattr(message, "sender_id", "?"),
+            log_id(sender),
         )
         return STORE_DOWN
     except Exception as error:  # the user still gets the contacts; the type is enough to debug
-        logger.error(
-            "the assistant failed (%s) in conversation %s", type(error).__name__, getattr(message, "sender_id", "?")
-        )
+        logger.error("the assistant failed (%s) in conversation %s", type(error).__name__, log_id(sender))
         return FAILED
 
 

@@ -17,15 +17,27 @@ messages). What it adds, before Rasa sees the message:
 - the turn runs with a time limit (``channels.guard.run_turn``): when the action
   server is down or slow the user gets the contacts within the limit; when the
   tracker store is down the reply is 503 with the same text.
-- ``input_channel`` is always ``rest`` (a client can't claim to be another channel).
+- ``input_channel`` is always ``rest`` (a client can't claim to be another channel),
+  and ids that belong to another channel (``web-``, ``sms-``, ``agent-``; see
+  channels/senders.py) are refused (400): the webhook cannot continue a widget
+  visitor's, a texter's or a call's conversation.
+- with ``REST_TOKEN`` set (required with ``ENV=production``), every call must
+  carry ``Authorization: Bearer <REST_TOKEN>`` (401 otherwise).
+- ``metadata`` is reduced to an allow-list (``ALLOWED_METADATA``) before Rasa
+  stores it: anything else a client sends (names, numbers, whole objects) is
+  dropped, never stored.
+- a sender id that looks like an identifier (an email, a phone or other long
+  number, a date, a name) is refused (400): ids are stored and must mean nothing.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
+import os
 import re
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
@@ -35,12 +47,16 @@ from sanic.response import HTTPResponse
 
 from channels import guard
 from channels.render import WholeMessages, for_rest
+from channels.senders import refusal
+from privacy.masking import mask
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 512 * 1024  # a chat message is a few hundred bytes; over this: 413
 MAX_MESSAGE = 2000  # characters read; longer gets a polite "too long"
 MAX_SENDER = 128
+# The only metadata kept (key -> allowed values); the language is for replies in Spanish.
+ALLOWED_METADATA: Dict[str, frozenset] = {"language": frozenset({"en", "es"})}
 
 
 class BadRequest(Exception):
@@ -84,21 +100,49 @@ def read_sender(payload: Dict[str, Any]) -> str:
     if len(sender) > MAX_SENDER:
         raise BadRequest(400, f"sender must be at most {MAX_SENDER} characters")
     if looks_like_identifier(sender):
-        raise BadRequest(400, "sender must be an opaque id, not a phone number, email or other identifier")
+        raise BadRequest(400, "sender must be an opaque id, not a phone number, email, date, name or other identifier")
+    refused = refusal(sender, RestInput.name())
+    if refused:
+        raise BadRequest(400, f"{refused}: the REST webhook cannot continue it")
     return sender
 
 
 _EMAIL_IN = re.compile(r"[^\s@]+@[^\s@]+\.[A-Za-z]{2,}")
 _SEPARATORS = re.compile(r"[\s().+\-]")
+_DATE_IN = re.compile(r"(?<!\d)(?:(?:19|20)\d\d[-/._]?\d\d[-/._]?\d\d|\d{1,2}[-/._]\d{1,2}[-/._](?:19|20)?\d\d)(?!\d)")
+_WORD_SPLIT = re.compile(r"[\s._\-+]+")
+NAME_LABEL = "[name]"  # privacy.masking's label for a person's name
 
 
 def looks_like_identifier(sender: str) -> bool:
-    """An email, or a number of 9+ digits (SSN, phone): not an opaque id. UUIDs and
-    other random ids with digits among letters are fine."""
+    """An email, a number of 9+ digits (SSN, phone), a date (of birth, perhaps) or a
+    person's name: not an opaque id. UUIDs and other random ids with digits among
+    letters are fine."""
     if _EMAIL_IN.search(sender):
         return True
     bare = _SEPARATORS.sub("", sender)
-    return bare.isdigit() and len(bare) >= 9
+    if bare.isdigit() and len(bare) >= 9:
+        return True
+    if _DATE_IN.search(sender):
+        return True
+    # "jane.roe", "JaneRoe-1980": read as words and masked as a message would be
+    words = " ".join(w.capitalize() for w in _WORD_SPLIT.split(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", sender)) if w)
+    return NAME_LABEL in mask(words)
+
+
+def read_metadata(payload: Mapping[str, Any]) -> Optional[Dict[str, str]]:
+    """The allowed part of the client's metadata (None when nothing is left)."""
+    sent = payload.get("metadata")
+    if not isinstance(sent, dict):
+        return None
+    kept = {k: v for k, v in sent.items() if k in ALLOWED_METADATA and v in ALLOWED_METADATA[k]}
+    return kept or None
+
+
+def token_ok(header: Optional[str], token: str) -> bool:
+    """``Authorization: Bearer <token>``, compared in constant time."""
+    given = (header or "")[len("Bearer ") :] if (header or "").startswith("Bearer ") else ""
+    return bool(given) and hmac.compare_digest(given.encode(), token.encode())
 
 
 def read_message(payload: Dict[str, Any]) -> str:
@@ -116,6 +160,16 @@ def bot_says(sender: str, text: str) -> List[Dict[str, str]]:
 
 class RestInput(RasaRestInput):
     """Rasa's REST channel with input checks, masking and a time limit (see the module docstring)."""
+
+    def __init__(self, environ: Optional[Mapping[str, str]] = None) -> None:
+        environ = os.environ if environ is None else environ
+        self.token = (environ.get("REST_TOKEN") or "").strip()
+        # production without a token: closed (servers/settings_check.py refuses to start anyway)
+        self.closed = not self.token and (environ.get("ENV") or "").strip().lower() == "production"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "RestInput":
+        return cls()
 
     @classmethod
     def name(cls) -> Text:
@@ -136,6 +190,8 @@ class RestInput(RasaRestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if self.closed or (self.token and not token_ok(request.headers.get("authorization"), self.token)):
+                return error(401, "the REST webhook needs Authorization: Bearer <REST_TOKEN>")
             try:
                 payload = read_request(request.headers.get("content-type", ""), request.body or b"")
                 sender = read_sender(payload)
@@ -147,7 +203,7 @@ class RestInput(RasaRestInput):
                 return response.json(bot_says(sender, guard.service_text("empty")))
             if len(text) > MAX_MESSAGE:
                 return response.json(bot_says(sender, guard.service_text("too_long")))
-            metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else None
+            metadata = read_metadata(payload)
             collector = WholeMessages()
             outcome = await guard.run_turn(
                 on_new_message, UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata)

@@ -13,11 +13,18 @@ from ``.env`` (see ``channels/sms_config.py``). One request is one incoming text
 4. a reply of a digit or an option's words becomes the payload of a choice the
    assistant offered in its last answer (read from the tracker store);
 5. the assistant's answer is shaped for SMS (``channels/sms_text.py``) and
-   returned as TwiML in the HTTP response (no outbound API call is needed).
+   returned as TwiML in the HTTP response (no outbound API call is needed);
+6. a text is handled once: Twilio retries a webhook call that got no answer in
+   time, and a signed request can be replayed, so a ``MessageSid`` already in
+   the conversation (it is kept in the user event's metadata, in the tracker
+   store that replicas share) is answered again from the stored answer, never
+   run as a new turn. The same ``MessageSid`` arriving while its first copy is
+   still being answered (on this server) waits for that answer.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -36,6 +43,7 @@ from channels import guard
 from channels.render import WholeMessages, for_sms
 from channels.sms_config import SmsSettings, conversation_id
 from channels.sms_text import Choice, choices_from_buttons, match_choice, plain
+from privacy.logs import log_id, turn_of
 from triage.content import load_content, load_sms_texts
 from triage.render import Renderer
 
@@ -77,6 +85,26 @@ def keyword(body: str) -> str:
     return re.sub(r"[^A-Za-z]", "", body).upper() if len(body) <= 20 else ""
 
 
+def message_sid(params: Dict[str, str]) -> Optional[str]:
+    return (params.get("MessageSid") or params.get("SmsSid") or "").strip() or None
+
+
+def stored_answer(tracker, sid: Optional[str]) -> Optional[List[Dict[str, Any]]]:
+    """The bot messages that answered the text ``sid`` (None: that text was never handled)."""
+    if tracker is None or not sid:
+        return None
+    found: Optional[List[Dict[str, Any]]] = None
+    for event in tracker.events:
+        if isinstance(event, UserUttered):
+            if found is not None:
+                break
+            if ((event.metadata or {}).get("sms") or {}).get("message_sid") == sid:
+                found = []
+        elif found is not None and isinstance(event, BotUttered):
+            found.append({key: value for key, value in event.message().items() if value is not None})
+    return found
+
+
 def offered_choices(tracker) -> List[Choice]:
     """The choices (buttons) of the assistant's answer since the user's last message."""
     if tracker is None:
@@ -112,6 +140,7 @@ class SmsInput(InputChannel):
 
     def __init__(self, settings: SmsSettings) -> None:
         self.settings = settings
+        self.in_flight: Dict[str, asyncio.Event] = {}  # MessageSid -> set when its answer is stored
         for problem in settings.problems():
             logger.warning("SMS channel: %s", problem)
 
@@ -165,6 +194,8 @@ class SmsInput(InputChannel):
 
         @sms_webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if not self.settings.enabled:
+                return response.text("Not found: the SMS channel is off (SMS_ENABLED=false).", status=404)
             try:
                 raw = (request.body or b"").decode("utf-8")
                 params = _Params(parse_qsl(raw, keep_blank_values=True, errors="strict"))
@@ -181,6 +212,7 @@ class SmsInput(InputChannel):
             if not self.settings.can_identify_senders:
                 return response.text("SMS channel not configured (SMS_SENDER_KEY).", status=503)
             sender_id = conversation_id(number, self.settings.sender_key)
+            turn_of(sender_id)
             body = _CONTROL.sub(" ", params.get("Body") or "").strip()
             agent = getattr(request.app.ctx, "agent", None)
             if agent is None or agent.tracker_store is None:
@@ -188,12 +220,35 @@ class SmsInput(InputChannel):
             try:
                 return await self._answer(agent, on_new_message, sender_id, body, params)
             except Exception:  # never a 500 to the carrier: a polite text instead
-                logger.exception("SMS webhook: the assistant failed to answer conversation %s", sender_id)
+                logger.exception("SMS webhook: the assistant failed to answer conversation %s", log_id(sender_id))
                 return self.say("error")
 
         return sms_webhook
 
     async def _answer(self, agent, on_new_message, sender_id: str, body: str, params: _Params) -> HTTPResponse:
+        sid = message_sid(params)
+        if sid and sid in self.in_flight:  # the same text again while its first copy is answered
+            try:
+                await asyncio.wait_for(self.in_flight[sid].wait(), guard.timeout_seconds() + 1)
+            except asyncio.TimeoutError:
+                pass
+            return self._again(stored_answer(await agent.tracker_store.retrieve(sender_id), sid))
+        if sid:
+            self.in_flight[sid] = asyncio.Event()
+        try:
+            return await self._answer_once(agent, on_new_message, sender_id, body, params, sid)
+        finally:
+            if sid:
+                self.in_flight.pop(sid).set()
+
+    def _again(self, stored: Optional[List[Dict[str, Any]]]) -> HTTPResponse:
+        """A text already handled: the same answer, shaped again; nothing runs, nothing is stored."""
+        shaped = for_sms(stored or [])
+        return twiml(shaped.messages) if shaped.messages else twiml([plain(guard.unavailable_text())])
+
+    async def _answer_once(
+        self, agent, on_new_message, sender_id: str, body: str, params: _Params, sid: Optional[str]
+    ) -> HTTPResponse:
         word = keyword(body)
         if word in STOP_WORDS:
             await self._set_paused(agent, sender_id, True)
@@ -202,6 +257,9 @@ class SmsInput(InputChannel):
             await self._set_paused(agent, sender_id, False)
             return self.say("resumed")
         tracker = await agent.tracker_store.retrieve(sender_id)
+        if stored_answer(tracker, sid) is not None:
+            logger.info("SMS webhook: a text already handled came again in conversation %s", log_id(sender_id))
+            return self._again(stored_answer(tracker, sid))
         if tracker is not None and tracker.is_paused():
             if word in RESUME_WHEN_STOPPED:
                 await self._set_paused(agent, sender_id, False)
@@ -216,7 +274,7 @@ class SmsInput(InputChannel):
 
         text = match_choice(body, offered_choices(tracker)) or guard.prepare(body)  # identifiers masked
         collector = SmsOutput()
-        metadata = {"sms": {"message_sid": params.get("MessageSid") or params.get("SmsSid")}}
+        metadata = {"sms": {"message_sid": sid}}
         outcome = await guard.run_turn(
             on_new_message, UserMessage(text, collector, sender_id, input_channel=CHANNEL, metadata=metadata)
         )
@@ -225,6 +283,6 @@ class SmsInput(InputChannel):
         shaped = for_sms(collector.messages)
         if not shaped.messages:
             # Every message gets an answer; none means a part failed (e.g. the action server is down).
-            logger.warning("SMS webhook: the assistant sent no answer in conversation %s", sender_id)
+            logger.warning("SMS webhook: the assistant sent no answer in conversation %s", log_id(sender_id))
             return self.say("error")
         return twiml(shaped.messages)

@@ -7,6 +7,8 @@
   number into the conversation id; the number itself is never stored.
 - ``SMS_VERIFY_SIGNATURE``: signature check on unless this is explicitly
   ``false`` / ``0`` / ``no`` / ``off`` (local development only).
+- ``SMS_ENABLED``: ``false`` switches the webhook off (404), for a deployment
+  without SMS; then the two secrets above are not needed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class SmsSettings:
     auth_token: str
     sender_key: str
     verify_signature: bool
+    enabled: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "SmsSettings":
@@ -36,6 +39,7 @@ class SmsSettings:
             auth_token=(env.get("TWILIO_AUTH_TOKEN") or "").strip(),
             sender_key=(env.get("SMS_SENDER_KEY") or "").strip(),
             verify_signature=verify,
+            enabled=(env.get("SMS_ENABLED") or "true").strip().lower() not in OFF_VALUES,
         )
 
     @property
@@ -44,7 +48,9 @@ class SmsSettings:
 
     def problems(self) -> List[str]:
         """What is wrong or unsafe in these settings (empty when all is well)."""
-        found = []
+        found: List[str] = []
+        if not self.enabled:
+            return found
         if not self.verify_signature:
             found.append(
                 "SMS_VERIFY_SIGNATURE is off: the SMS webhook accepts texts from ANYONE, unsigned. "

@@ -15,7 +15,6 @@ needed. Conversations are reported under channel name ``web``.
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any, Awaitable, Callable, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -25,10 +24,10 @@ from sanic.response import HTTPResponse
 
 from channels.http import answer_message, json, static_file
 from channels.render import WholeMessages, for_web
+from channels.senders import refusal
 
 logger = logging.getLogger(__name__)
 
-SENDER = re.compile(r"web-[A-Za-z0-9_-]{8,80}")  # "web-" keeps widget users out of other channels' conversations
 ASSETS = ("widget.js", "widget.css")
 
 
@@ -60,8 +59,8 @@ class WebChatInput(InputChannel):
         async def receive(request: Request) -> HTTPResponse:
             body = request.json if isinstance(request.json, dict) else {}
             sender, text = body.get("sender"), body.get("message")
-            if not isinstance(sender, str) or not SENDER.fullmatch(sender):
-                return json({"error": "bad sender id"}, 400)
+            if not isinstance(sender, str) or refusal(sender, self.name()):
+                return json({"error": "bad sender id: web- and a random UUID (channels/senders.py)"}, 400)
             # the time limit: when the action server is down or slow the widget still gets the contacts
             return await answer_message(on_new_message, text, sender, WebOutput(), self.name(), for_web)
 

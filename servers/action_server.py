@@ -21,6 +21,8 @@ import sys
 from pathlib import Path
 from typing import Optional
 
+from servers import settings_check
+
 ROOT = Path(__file__).resolve().parent.parent
 
 OPEN_PATHS = {"/health"}
@@ -34,8 +36,19 @@ def token_ok(given: Optional[str], expected: str) -> bool:
 def create_app(actions: str, token: str):
     from rasa_sdk.endpoint import create_app as create_sdk_app
     from sanic import response
+    from sanic.exceptions import MethodNotSupported, NotFound
 
     app = create_sdk_app(actions, cors_origins="", auto_reload=False)
+
+    # rasa_sdk answers every exception with 500, a wrong method included: say 405 / 404 instead.
+    @app.exception(MethodNotSupported)
+    async def wrong_method(request, error):
+        allowed = (getattr(error, "headers", None) or {}).get("Allow", "")
+        return response.json({"error": f"method {request.method} not allowed"}, status=405, headers={"Allow": allowed})
+
+    @app.exception(NotFound)
+    async def not_found(request, error):
+        return response.json({"error": "not found"}, status=404)
 
     @app.on_request
     async def require_token(request):
@@ -61,15 +74,23 @@ def main(argv=None) -> int:
     if not token:
         print("ACTION_SERVER_TOKEN is not set: the action server refuses to start without it.", file=sys.stderr)
         return 2
+    host = (os.environ.get("BIND_ADDRESS") or os.environ.get("SANIC_HOST") or "127.0.0.1").strip()
+    refused = [p for p in settings_check.problems(os.environ, host) if p.startswith("ACTION_SERVER_TOKEN")]
+    if refused:
+        print("The action server refuses to start: " + "; ".join(refused), file=sys.stderr)
+        return 2
 
     from rasa_sdk import utils
+
+    from privacy import logs
+
+    logs.install()  # identifiers masked in every log line (privacy/logs.py)
 
     level = logging.DEBUG if args.debug else logging.WARNING if args.quiet else logging.INFO
     logging.getLogger("matplotlib").setLevel(logging.WARN)
     utils.configure_colored_logging(level)
     utils.update_sanic_log_level()
     app = create_app(args.actions, token)
-    host = os.environ.get("SANIC_HOST", "127.0.0.1")
     logger.info("Action server on http://%s:%s (token required)", host, args.port)
     app.run(host, args.port, workers=utils.number_of_sanic_workers(), access_log=False)
     return 0

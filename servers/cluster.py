@@ -135,6 +135,7 @@ class Cluster:
             "TRACKER_STORE": "postgres",
             "LOCK_STORE": "redis",
             "ACTION_SERVER_TOKEN": action_token,
+            "RASA_AUTH_TOKEN": self.token,  # read by servers/rasa_server.py, never on the command line
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
             "RASA_TELEMETRY_ENABLED": "false",
             "PYTHONPATH": str(ROOT),
@@ -173,8 +174,6 @@ class Cluster:
                     "--interface",
                     "127.0.0.1",
                     "--enable-api",
-                    "--auth-token",
-                    self.token,
                     "--credentials",
                     "credentials.yml",
                     "--endpoints",

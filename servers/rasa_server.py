@@ -20,14 +20,26 @@ else goes through the full check, which raises Rasa's own error.
 
 servers/serve.py, servers/cluster.py, bench/servers.py and the deploy files
 start Rasa through this module, so every config measured by `make bench` gets it.
+
+It also keeps secrets off the command line and the server off the network by
+default (``rasa run`` only): the HTTP API's token comes from ``RASA_AUTH_TOKEN``
+in the environment (a command line is readable by every local user with ``ps``;
+``sys.argv`` changed here is not), the address from ``BIND_ADDRESS`` (default
+127.0.0.1, where Rasa's own default is every interface), and the server refuses
+to start with ``--enable-api`` but no token, or with an empty, example or short
+secret in production or off loopback (servers/settings_check.py). Files it
+creates are readable by its user only (umask 077).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from functools import lru_cache
-from typing import Any, Dict, Set
+from typing import Any, Dict, List, Mapping, Optional, Set, Tuple
+
+from servers import settings_check
 
 _valid_events: Set[str] = set()  # exact JSON of events found valid
 MAX_REMEMBERED_EVENTS = 20_000
@@ -100,10 +112,50 @@ def install() -> None:
     RemoteAction._validate_action_result = _validate_action_result
 
 
+def _given(argv: List[str], *flags: str) -> Optional[str]:
+    """The value after the last of ``flags`` in ``argv`` (``--flag value`` or ``--flag=value``)."""
+    found = None
+    for i, arg in enumerate(argv):
+        for flag in flags:
+            if arg == flag and i + 1 < len(argv):
+                found = argv[i + 1]
+            elif arg.startswith(flag + "="):
+                found = arg.split("=", 1)[1]
+    return found
+
+
+def run_arguments(argv: List[str], environ: Mapping[str, str]) -> Tuple[List[str], List[str]]:
+    """``rasa run`` arguments with the token and address from the environment;
+    and why it must not start (empty when it may)."""
+    if not argv or argv[0] != "run":
+        return argv, []
+    argv = list(argv)
+    if _given(argv, "-i", "--interface") is None:
+        argv += ["--interface", (environ.get("BIND_ADDRESS") or "127.0.0.1").strip()]
+    token = (environ.get("RASA_AUTH_TOKEN") or "").strip()
+    if _given(argv, "--auth-token") is None and token:
+        argv += ["--auth-token", token]
+    refused = []
+    if "--enable-api" in argv and not _given(argv, "--auth-token"):
+        refused.append("--enable-api without RASA_AUTH_TOKEN would open the HTTP API to anyone")
+    host = _given(argv, "-i", "--interface") or "127.0.0.1"
+    refused += settings_check.problems(environ, host)
+    return argv, refused
+
+
 def main() -> None:
+    argv, refused = run_arguments(sys.argv[1:], os.environ)
+    if refused:
+        print("Rasa server refuses to start:\n" + "\n".join(f"  - {p}" for p in refused), file=sys.stderr)
+        sys.exit(2)
+    os.umask(0o077)
+    from privacy import logs
+
+    logs.install()  # no conversation id in clear, no identifier, in any log line (privacy/logs.py)
     install()
     from rasa.__main__ import main as rasa_main
 
+    sys.argv[1:] = argv
     sys.argv[0] = "rasa"
     rasa_main()
 

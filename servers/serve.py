@@ -22,6 +22,8 @@ from typing import Dict, List, Optional
 
 from dotenv import dotenv_values
 
+from servers import settings_check
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -80,23 +82,23 @@ def warn_loudly(problems: List[str]) -> None:
         print(f"\n{bar}\n  SMS CHANNEL\n{lines}\n{bar}\n", file=sys.stderr, flush=True)
 
 
-EXAMPLE_TOKENS = {"", "change-me-local-token", "change-me-action-token"}
+def start_problems(config: Dict[str, str]) -> List[str]:
+    """Why the servers must not start: a secret that is empty, an example or too
+    short while ENV=production or listening beyond loopback (servers/settings_check.py)."""
+    return settings_check.problems(config, bind_address(config))
 
 
-def access_problems(config: Dict[str, str]) -> List[str]:
-    """Why the servers must not start in production mode (ENV=production): example or empty tokens."""
-    if (config.get("ENV") or "").strip().lower() != "production":
-        return []
-    found = []
-    if (config.get("RASA_AUTH_TOKEN") or "").strip() in EXAMPLE_TOKENS:
-        found.append("RASA_AUTH_TOKEN is empty or the example value: set a long random token in .env")
-    if (config.get("ACTION_SERVER_TOKEN") or "").strip() in EXAMPLE_TOKENS:
-        found.append("ACTION_SERVER_TOKEN is empty or the example value: set a long random token in .env")
-    if (config.get("TRACKER_STORE") or "").strip().lower() == "postgres" and (
-        config.get("POSTGRES_PASSWORD") or ""
-    ).strip() in {"", "change-me-postgres-password"}:
-        found.append("POSTGRES_PASSWORD is empty or the example value")
-    return found
+def bind_address(config: Dict[str, str]) -> str:
+    return (config.get("BIND_ADDRESS") or "127.0.0.1").strip()
+
+
+def private_storage(tracker_db: Path) -> None:
+    """The tracker database's folder readable by this user only (0700), the file 0600."""
+    tracker_db.parent.mkdir(parents=True, exist_ok=True)
+    if tracker_db.parent != ROOT:
+        os.chmod(tracker_db.parent, 0o700)
+    if tracker_db.exists():
+        os.chmod(tracker_db, 0o600)
 
 
 def cors_args(config: Dict[str, str]) -> List[str]:
@@ -145,21 +147,24 @@ def main() -> int:
     args = parser.parse_args()
 
     config = settings(args.env_file)
-    refused = access_problems(config)
+    refused = start_problems(config)
     if refused:
         print(
-            "Refusing to start in production mode (ENV=production):\n" + "\n".join(f"  - {p}" for p in refused),
+            "Refusing to start (ENV=production or not on loopback):\n" + "\n".join(f"  - {p}" for p in refused),
             file=sys.stderr,
             flush=True,
         )
         return 2
+    for problem in settings_check.loopback_warnings(config):
+        print(f"  note (development, this machine only): {problem}", file=sys.stderr, flush=True)
     try:
         endpoints = endpoints_file(config)
     except ValueError as problem:
         print(f"Storage settings: {problem}", file=sys.stderr, flush=True)
         return 2
-    if not (config.get("ACTION_SERVER_TOKEN") or "").strip():
-        config["ACTION_SERVER_TOKEN"] = secrets.token_urlsafe(32)  # development: a fresh one per run
+    for name in ("ACTION_SERVER_TOKEN", "RASA_AUTH_TOKEN"):  # development on loopback: a fresh one per run
+        if not (config.get(name) or "").strip():
+            config[name] = secrets.token_hex(32)
     env = {
         **os.environ,
         **config,
@@ -168,7 +173,8 @@ def main() -> int:
         "PYTHONPATH": str(ROOT),
     }
     tracker_db = Path(config["TRACKER_DB"])
-    (ROOT / tracker_db if not tracker_db.is_absolute() else tracker_db).parent.mkdir(parents=True, exist_ok=True)
+    os.umask(0o077)  # files the servers create (tracker database, logs) are the service user's alone
+    private_storage(ROOT / tracker_db if not tracker_db.is_absolute() else tracker_db)
     rasa_port, action_port = config["RASA_PORT"], config["ACTION_PORT"]
     log_level = config.get("LOG_LEVEL", "INFO").upper()
     quiet = ["--quiet"] if log_level in {"WARNING", "ERROR"} else []
@@ -184,9 +190,9 @@ def main() -> int:
             str(args.model),
             "--port",
             rasa_port,
-            "--enable-api",
-            "--auth-token",
-            config["RASA_AUTH_TOKEN"],
+            "--interface",
+            bind_address(config),
+            "--enable-api",  # its token comes from RASA_AUTH_TOKEN in the environment, never the command line
             "--credentials",
             "credentials.yml",
             "--endpoints",

@@ -55,7 +55,11 @@ def test_a_form_body_is_refused_with_a_reason_that_says_json():
 @pytest.mark.parametrize(
     "payload, ok",
     [
-        ({"sender": "web-1f3a"}, True),
+        ({"sender": "web-1f3a"}, False),  # the widget's id: not the REST webhook's to continue
+        ({"sender": "SMS-0f3a"}, False),
+        ({"sender": "agent-call-1"}, False),
+        ({"sender": "jane-roe-1980-03-04"}, False),  # a date of birth in an id
+        ({"sender": "me"}, True),
         ({"sender": 12345}, True),
         ({}, False),
         ({"sender": None}, False),

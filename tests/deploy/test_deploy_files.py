@@ -28,7 +28,8 @@ def test_compose_has_the_replica_setup_and_its_files_exist():
         command = services[name]["command"]
         endpoints = re.search(r"--endpoints (\S+)", command).group(1)
         assert (ROOT / endpoints).exists() and "redis" in (ROOT / endpoints).read_text()
-        assert "--auth-token" in command
+        assert "--auth-token" not in command and "--enable-api" in command  # the token comes from the environment
+        assert services[name]["environment"]["RASA_AUTH_TOKEN"]
     for name in ("actions-1", "actions-2"):
         assert "servers.action_server" in services[name]["command"]
     published = [s for s in services.values() if s.get("ports")]

@@ -1,4 +1,4 @@
-"""Access control: production mode refuses example tokens, the action server needs
+"""Access control: production mode refuses empty tokens, the action server needs
 its token, CORS only for configured origins, storage chosen by .env settings."""
 
 from __future__ import annotations
@@ -16,24 +16,7 @@ from servers.local_services import free_port
 from servers.serve import wait_until_up
 from tests.servers.live import ROOT, stop
 
-PRODUCTION = {"ENV": "production", "RASA_AUTH_TOKEN": "x" * 40, "ACTION_SERVER_TOKEN": "y" * 40}
-
-
-@pytest.mark.parametrize(
-    "change, refused",
-    [
-        ({}, False),
-        ({"RASA_AUTH_TOKEN": "change-me-local-token"}, True),
-        ({"RASA_AUTH_TOKEN": ""}, True),
-        ({"ACTION_SERVER_TOKEN": ""}, True),
-        ({"ACTION_SERVER_TOKEN": "change-me-action-token"}, True),
-        ({"TRACKER_STORE": "postgres", "POSTGRES_PASSWORD": "change-me-postgres-password"}, True),
-        ({"TRACKER_STORE": "postgres", "POSTGRES_PASSWORD": "a-real-one"}, False),
-        ({"ENV": "development", "RASA_AUTH_TOKEN": "change-me-local-token", "ACTION_SERVER_TOKEN": ""}, False),
-    ],
-)
-def test_production_refuses_example_tokens(change, refused):
-    assert bool(serve.access_problems({**PRODUCTION, **change})) is refused
+# Which secrets refuse a start: tests/security/test_01_api_access.py and test_02_sms_secrets.py.
 
 
 def test_serve_refuses_to_start_in_production_with_the_example_token(tmp_path):
