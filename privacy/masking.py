@@ -43,6 +43,10 @@ _I = re.IGNORECASE
 # Surnames up to this cumulative frequency (percent of people, column 3 of the census
 # file; the file ends near 90.5) count as names. 100 keeps every surname.
 SURNAME_CUTOFF = 100.0
+# A surname that is also a common word ("White", "Young", "Hunt", "Page") is a name
+# only capitalised, right after a first name, and when it is this frequent (the top
+# ~1,700 surnames): "Jane White" but not "Rose City".
+COMMON_WORD_SURNAME_CUTOFF = 50.0
 _D = r"[0-9０-９]"  # ASCII and full-width digits (people paste from anywhere)
 _SEP = r"[ \t.\-‐‑–—]"  # separators inside a number (not "/": that is a date)
 
@@ -147,7 +151,7 @@ _NEVER = frozenset(
     eugene bend beaverton hillsboro gresham renton kent tukwila lynnwood redmond kirkland bothell
     lacey longview kennewick richland wenatchee bellingham corvallis albany medford tigard lake oswego
     california idaho alaska hawaii nevada arizona texas florida georgia virginia carolina dakota montana
-    colorado utah maryland jersey york kaiser permanente northwest medical records record release
+    colorado utah maryland jersey york street avenue road city county kaiser permanente northwest medical records record release
     information imaging radiology fmla hipaa roi mrn dob ssn id clinic hospital center centre health
     january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday christmas easter thanksgiving
@@ -165,7 +169,7 @@ _FUNCTION = frozenset(
     still already even very really please thanks thank hi hello hey dear ok okay sorry again because if
     as all any some both each every new old calling looking trying asking wondering writing texting
     emailing requesting reaching following checking contacting needing hoping getting going coming
-    email phone fax ssn dob mrn id md rn np pa x ray
+    email phone fax ssn dob mrn id md rn np pa
     y o pero del la las el los un una unos unas que en por para con sin su sus mi mis tu tus es soy son
     está esta estoy estaba era fue muy ya sí se le lo al como cuando donde hola gracias buenos buenas
     señor señora llamando buscando tratando pidiendo
@@ -179,7 +183,7 @@ _REL = (
     r"sobrin[oa]|primo|prima|cliente|beb[ée]|novi[oa]"
 )
 _STRONG_CUES = (
-    r"patient['’]?s?\s+name(?:\s+(?:is|was))?|names?\s+(?:is|was)|name['’]s|names?\s*[:=]|"
+    r"patient['’]?s?\s+name(?:\s+(?:is|was))?|names?\s+(?:is|was)|name['’]s|names?\s*[:=]|patient\s*:|paciente\s*:|"
     r"me\s+llamo|(?:mi|su|tu)\s+nombre\s+(?:es|era)|nombre\s*[:=]|"
     r"nombre\s+del?\s+(?:la\s+)?paciente(?:\s+es)?|se\s+llama"
 )
@@ -191,7 +195,7 @@ _TITLES = r"(?-i:[Mm]rs?|[Mm]s|Mx|Miss|[Dd]r|Sr|Sra|Srta)\.?|(?:mr|mrs|ms|dr|sr|
 # A cue, then spaces (or a comma) before the name; the name itself is read word by word.
 _CUE_RE = re.compile(
     rf"(?<![\w\[])(?:(?P<strong>{_STRONG_CUES})|(?P<title>{_TITLES})|(?P<weak>{_WEAK_CUES}))"
-    rf"(?:\s*,\s*|\s+)(?=[^\W\d_])",
+    rf"(?:\s*[,:]\s*|\s+)(?=[^\W\d_])",
     _I,
 )
 # A name word: letters, with O'Brien, Smith-Jones; "Lily's" reads as "Lily" (the "'s" stays).
@@ -205,6 +209,7 @@ class _Words(NamedTuple):
 
     first: FrozenSet[str]  # census first names that are not common words or places
     named: FrozenSet[str]  # first names and surnames, the same way
+    surnames: FrozenSet[str]  # those, and frequent surnames that are also common words (White, Young, Hunt)
     common_en: FrozenSet[str]  # common English words (privacy/common_words_en.txt)
     common: FrozenSet[str]  # common English or Spanish words
 
@@ -229,8 +234,10 @@ def _words() -> _Words:
     common = common_en | _common("es") | _FUNCTION
     never = _NEVER | _FUNCTION
     first = {n for f in ("dist.female.first", "dist.male.first") for n in _census(f)} - never - common_en
-    last = set(_census("dist.all.last", SURNAME_CUTOFF)) - never - common_en
-    return _Words(frozenset(first), frozenset(first | last), common_en, frozenset(common))
+    last = set(_census("dist.all.last", SURNAME_CUTOFF)) - never
+    frequent = set(_census("dist.all.last", COMMON_WORD_SURNAME_CUTOFF)) - never
+    named = first | (last - common_en)
+    return _Words(frozenset(first), frozenset(named), frozenset(named | frequent), common_en, frozenset(common))
 
 
 def name_words() -> Tuple[FrozenSet[str], FrozenSet[str]]:
@@ -252,12 +259,14 @@ def _is_name(word: str, kind: str, index: int, words: _Words) -> bool:
         return False
     capitalised = word[0].isupper()
     if kind == "strong":
-        return capitalised or lower not in words.common
+        return capitalised or lower not in words.common or (index > 0 and lower in words.surnames)
     if kind == "title" and capitalised:
         return True  # "Dr. White", "Mrs. Young": after a title even a common word is a name
-    listed = lower in (words.first if index == 0 else words.named)
-    if index == 2 and not capitalised:
+    if index and capitalised:
+        return lower in words.surnames or lower not in words.common_en  # "Jane White", "Jane Xiong"
+    if index == 2:
         return False
+    listed = lower in (words.first if index == 0 else words.named)
     return listed and lower not in (words.common_en if capitalised else words.common)
 
 
@@ -272,6 +281,9 @@ def _name_after(text: str, start: int, kind: str, words: _Words) -> int:
             pos = between.end()
         word = _WORD_RE.match(text, pos)
         if not word or not _is_name(word.group(), kind, index, words):
+            if index == 1 and kind == "weak" and word and _is_title_case(word.group()):
+                if word.group().lower() not in _FUNCTION:
+                    return start  # "This is Rose City Funeral Home": a business, not a person
             break
         end = pos = word.end()
     return end
@@ -302,7 +314,7 @@ def _bare_names(text: str, words: _Words) -> List[Tuple[int, int]]:
             word = token.group()
             if not (between.strip(" \t.") == "" and "\n" not in between and _is_title_case(word)):
                 break
-            if word.lower() not in words.named or word.lower() in _NEVER or word.lower() in _FUNCTION:
+            if word.lower() not in words.surnames or word.lower() in _FUNCTION:
                 break
             end = j
             j += 1
