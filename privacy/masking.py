@@ -224,6 +224,9 @@ _CUE_RE = re.compile(
     rf"(?:\s*[,:]\s*|\s+)(?=[^\W\d_])",
     _I,
 )
+_SPANISH_CUE_STARTS = frozenset(
+    "me mi mis su tu nombre se soy paciente paciente: en llamado llamada nuestro nuestra sr sr. sra sra. srta srta.".split()
+)
 # A name word: letters, with O'Brien, Smith-Jones; "Lily's" reads as "Lily" (the "'s" stays).
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]{2,})*(?![\w])")
 # Between two words of one name: spaces, maybe a middle initial ("Jane Q. Roe").
@@ -272,20 +275,25 @@ def name_words() -> Tuple[FrozenSet[str], FrozenSet[str]]:
     return words.first, words.named
 
 
-def _is_name(word: str, kind: str, index: int, words: _Words) -> bool:
+def _is_name(word: str, kind: str, index: int, words: _Words, spanish: bool) -> bool:
     """Whether the index-th word after a cue of this kind is part of a name.
 
     After "my name is" / "me llamo" a capitalised word, or any word that is not a
     common word, is a name ("my name is jane roe"). After a title (Mr., Dr.) a
     capitalised word is. After a weaker cue ("I'm", "this is", "my mother", "soy") the word must be
     in the census lists and not a common word: "I'm Jane" but "I'm fine", "I'm calling".
+    Spanish words count as common only after a Spanish cue: "this is linda" is a name,
+    "soy linda" (I am pretty) is not; "me llamo linda" is.
     """
     lower = word.lower()
     if lower in _NEVER or lower in _FUNCTION:
         return False
     capitalised = word[0].isupper()
+    common = words.common if spanish else words.common_en
     if kind == "strong":
-        return capitalised or lower not in words.common or (index > 0 and lower in words.surnames)
+        if index:
+            return capitalised or lower not in common or lower in words.surnames  # "jane white"
+        return capitalised or lower not in common or (lower in words.first and lower not in words.common_en)
     if kind == "title" and capitalised:
         return True  # "Dr. White", "Mrs. Young": after a title even a common word is a name
     if index and capitalised:
@@ -293,10 +301,10 @@ def _is_name(word: str, kind: str, index: int, words: _Words) -> bool:
     if index == 2:
         return False
     listed = lower in (words.first if index == 0 else words.named)
-    return listed and lower not in (words.common_en if capitalised else words.common)
+    return listed and lower not in (words.common_en if capitalised else common)
 
 
-def _name_after(text: str, start: int, kind: str, words: _Words) -> int:
+def _name_after(text: str, start: int, kind: str, words: _Words, spanish: bool) -> int:
     """The end of the name (up to three words) that starts at ``start``; ``start`` when none."""
     end = pos = start
     for index in range(3):
@@ -306,7 +314,7 @@ def _name_after(text: str, start: int, kind: str, words: _Words) -> int:
                 break
             pos = between.end()
         word = _WORD_RE.match(text, pos)
-        if not word or not _is_name(word.group(), kind, index, words):
+        if not word or not _is_name(word.group(), kind, index, words, spanish):
             if index == 1 and kind == "weak" and word and _is_title_case(word.group()):
                 if word.group().lower() not in _FUNCTION:
                     return start  # "This is Rose City Funeral Home": a business, not a person
@@ -363,7 +371,8 @@ def _mask_names(text: str) -> str:
         if cue.start() < taken:
             continue
         kind = "strong" if cue.group("strong") else "title" if cue.group("title") else "weak"
-        end = _name_after(text, cue.end(), kind, words)
+        spanish = cue.group().split()[0].lower() in _SPANISH_CUE_STARTS
+        end = _name_after(text, cue.end(), kind, words, spanish)
         if end > cue.end():
             spans.append((cue.end(), end))
             taken = end
