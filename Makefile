@@ -64,8 +64,8 @@ run: train
 
 shell: train
 	$(LOADENV) mkdir -p var; \
-	$(BIN)/rasa run actions --actions actions --port $$ACTION_PORT --quiet & pid=$$!; \
-	trap "kill $$pid" EXIT; $(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml
+	$(BIN)/python -m servers.action_server --actions actions --port $$ACTION_PORT --quiet & pid=$$!; \
+	trap "kill $$pid" EXIT; $(BIN)/rasa shell --model $(MODEL) --endpoints endpoints.yml --interface 127.0.0.1
 
 validate: setup
 	$(LOADENV) $(BIN)/rasa data validate --fail-on-warnings
