@@ -71,8 +71,8 @@ validate: setup
 	$(LOADENV) $(BIN)/rasa data validate --fail-on-warnings
 
 # Code checks (settings in pyproject.toml); `make test` runs them first.
-LINTED := actions bench channels nlu_pipeline privacy scripts servers storage tests triage
-TYPED  := triage channels privacy storage servers
+LINTED := accounts actions bench channels nlu_pipeline privacy scripts servers storage tests triage
+TYPED  := triage channels privacy storage servers accounts
 lint: setup
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
