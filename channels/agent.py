@@ -88,6 +88,10 @@ class AgentConsoleInput(InputChannel):
         self.store = store or AgentStore.from_env(dict(os.environ))
         self._has_accounts = False
         self._bootstrapped = False
+        try:
+            self.problem()  # at start: the first account from .env, or a clear log line why sign-in is off
+        except SQLAlchemyError as error:  # the server still starts; the first sign-in tries again
+            logger.error("agent console: the accounts database is not available (%s)", type(error).__name__)
 
     @classmethod
     def name(cls) -> Text:
@@ -102,12 +106,12 @@ class AgentConsoleInput(InputChannel):
         if self._has_accounts:
             return None
         if not self._bootstrapped:
-            self._bootstrapped = True
             issue = self.settings.bootstrap_problem
             if issue is None and self.store.bootstrap(self.settings.username, self.settings.password):
                 logger.info("agent console: created the first account (a supervisor) from AGENT_USERNAME")
             elif issue and not self.store.count():
                 logger.warning("agent console: %s", issue)
+            self._bootstrapped = True
         self._has_accounts = self.store.count() > 0
         return None if self._has_accounts else self.settings.bootstrap_problem or "Sign-in is off: no agent account."
 

@@ -256,3 +256,23 @@ def test_throttle_rules():
     assert throttle.client_address("10.0.0.1", "garbage", proxies) == "10.0.0.1"
     assert throttle.client_address("8.8.8.8", "1.2.3.4", proxies) == "8.8.8.8"
     assert throttle.trusted_proxies({}) == []
+
+
+def test_the_first_account_is_made_at_start_and_a_refusal_is_logged(tmp_path, caplog):
+    environ = {"AGENT_USERNAME": "boss", "AGENT_PASSWORD": PASSWORD}
+    console = Console(tmp_path / "a", environ)
+    assert console.store.get("boss") is not None  # before any request
+    with caplog.at_level("WARNING", logger="channels.agent"):
+        Console(tmp_path / "b", {**environ, "AGENT_PASSWORD": "tiny-pw", "ENV": "production"})
+    assert "Sign-in is off" in caplog.text and "tiny-pw" not in caplog.text
+
+
+def test_a_database_down_at_start_does_not_stop_the_server(tmp_path, caplog):
+    class Down(AgentStore):
+        def count(self):
+            raise agent_module.SQLAlchemyError("down")
+
+    store = Down(f"sqlite:///{tmp_path / 'agents.db'}")
+    with caplog.at_level("ERROR", logger="channels.agent"):
+        channel = AgentConsoleInput(Settings({"AGENT_USERNAME": "boss", "AGENT_PASSWORD": PASSWORD}), store)
+    assert "not available" in caplog.text and not channel._bootstrapped
