@@ -8,9 +8,10 @@ import json as jsonlib
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 
 import channels.agent as agent_module
-from accounts import throttle
+from accounts import passwords, throttle
 from accounts.passwords import EXAMPLE_PASSWORD
 from accounts.store import AgentStore
 from channels.agent import COOKIE, AgentConsoleInput, Settings
@@ -50,6 +51,14 @@ class Console:
 
     def login(self, username, password, ip=DESK, **request):
         return self.call("POST", "/login", form={"username": username, "password": password}, ip=ip, **request)
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashes(monkeypatch):
+    """argon2 with tiny costs: these tests are about the sign-in rules, and make many tries."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(passwords, "_hasher", cheap)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", cheap.hash("dummy"))
 
 
 @pytest.fixture(autouse=True)
