@@ -20,7 +20,7 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(SPACY)
 # Extra arguments for the program a target runs, e.g. make bench ARGS=--smoke
 ARGS ?=
 
-.PHONY: help setup run shell test unit lint train validate clean retention cluster load
+.PHONY: help setup run shell test unit lint train validate clean retention cluster load agents
 
 help:
 	@echo "make run        - set up, train if needed, start the assistant (Ctrl-C stops)"
@@ -33,6 +33,7 @@ help:
 	@echo "make load       - Locust load run, single server and cluster (ARGS=\"--users 50 --minutes 10\")"
 	@echo "make cluster    - 2 Rasa + 2 action servers, PostgreSQL, Redis, nginx on loopback"
 	@echo "make retention  - delete conversations idle for more than RETENTION_DAYS"
+	@echo "make agents     - agent console accounts and audit log (ARGS=\"add NAME\", list, disable NAME, audit)"
 	@echo "Any target takes ARGS=\"...\" for its program (e.g. make bench ARGS=--smoke)."
 
 $(BIN)/.installed: requirements.txt .python-version
@@ -71,8 +72,8 @@ validate: setup
 	$(LOADENV) $(BIN)/rasa data validate --fail-on-warnings
 
 # Code checks (settings in pyproject.toml); `make test` runs them first.
-LINTED := actions bench channels nlu_pipeline privacy scripts servers storage tests triage
-TYPED  := triage channels privacy storage servers
+LINTED := accounts actions bench channels nlu_pipeline privacy scripts servers storage tests triage
+TYPED  := triage channels privacy storage servers accounts
 lint: setup
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
@@ -111,6 +112,10 @@ load: train
 # Deletes conversations idle for more than RETENTION_DAYS (.env) from the tracker store.
 retention: setup
 	$(BIN)/python -m scripts.retention $(ARGS)
+
+# Agent console accounts (scripts/agents.py): add, reset, disable, enable, list, audit.
+agents: setup
+	$(BIN)/python -m scripts.agents $(ARGS)
 
 # PostgreSQL, Redis, 2 Rasa + 2 action servers behind nginx on loopback (servers/cluster.py).
 cluster: train

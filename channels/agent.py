@@ -1,20 +1,24 @@
-"""The call-center agent console's channel (``agent``), behind a login.
+"""The call-center agent console's channel (``agent``), behind a sign-in per agent.
 
 Under ``/agent/`` on the Rasa server:
 
 - ``GET /agent/``          the console when signed in, else the sign-in page;
 - ``POST /agent/login``    form fields ``username`` and ``password``;
-- ``GET /agent/session``   ``{"user", "csrf"}`` for the signed-in agent;
+- ``GET /agent/session``   ``{"user", "role", "csrf"}`` for the signed-in agent;
 - ``POST /agent/message``  ``{"call_id", "message"}`` -> the bot's messages;
 - ``POST /agent/logout``.
 
-Credentials come from the environment (``.env``): ``AGENT_USERNAME`` and
-``AGENT_PASSWORD``; ``AGENT_SESSION_SECRET`` signs the session cookie (a random
-one per process when unset, so sessions then end on restart). With
-``ENV=production`` the console refuses to work with the example password from
-``.env.example`` or with none. The session is an HMAC-signed, HttpOnly,
-SameSite=Strict cookie; every POST after sign-in must carry the session's CSRF
-token in the ``X-CSRF-Token`` header, and sign-in checks the ``Origin`` header.
+Each agent has an account (``accounts/``, managed with ``python -m scripts.agents``
+or ``make agents``); the first one can come from ``AGENT_USERNAME`` /
+``AGENT_PASSWORD`` in ``.env`` when there is no account yet (refused with
+``ENV=production`` when it is the example password or shorter than 12). Sessions
+live on the server: the HttpOnly, SameSite=Strict cookie holds only a random id,
+so signing out, disabling an account or resetting its password ends a session
+for good. Every POST after sign-in must carry the session's CSRF token in the
+``X-CSRF-Token`` header, sign-in checks the ``Origin`` header, and failed
+sign-ins are slowed down per account and client address (``accounts/throttle.py``)
+without locking an agent out. Sign-ins, sign-outs and the calls an agent handles
+go into the audit log (never the message text).
 
 Each call is its own conversation: the Rasa sender id is ``agent-<call id>``.
 Responses use the ``agent`` output channel name, so domain responses can have
@@ -23,35 +27,32 @@ Responses use the ``agent`` output channel name, so domain responses can have
 
 from __future__ import annotations
 
-import base64
-import hashlib
+import asyncio
 import hmac
-import json as jsonlib
 import logging
 import os
 import re
-import secrets
-import time
-from collections import defaultdict, deque
-from typing import Any, Awaitable, Callable, Deque, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from urllib.parse import urlparse
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
 
+from accounts import passwords, throttle
+from accounts.store import SESSION_SECONDS, AgentStore, Session
 from channels.http import answer_message, json, secure, static_file
 from channels.render import WholeMessages, for_agent
 
 logger = logging.getLogger(__name__)
 
-EXAMPLE_PASSWORD = "change-me-agent-password"  # the value in .env.example; refused in production
 COOKIE = "agent_session"
-SESSION_SECONDS = 8 * 3600  # one shift
 CALL_ID = re.compile(r"[A-Za-z0-9_-]{4,64}")
-MAX_FAILURES, FAILURE_WINDOW = 5, 300  # sign-in attempts per client address per 5 minutes
 ASSETS = ("agent.js", "agent.css")
+_pause = asyncio.sleep  # replaced in tests
+UNKNOWN_USER = "(unknown)"  # the audit's name for a failed sign-in with a user name that has no account
 
 
 class AgentOutput(WholeMessages):
@@ -60,67 +61,37 @@ class AgentOutput(WholeMessages):
         return "agent"
 
 
-class Sessions:
-    """Signed session tokens: ``base64(json).hmac``; nothing is stored on the server."""
-
-    def __init__(self, secret: bytes) -> None:
-        self.secret = secret
-
-    def _sign(self, data: bytes) -> str:
-        return hmac.new(self.secret, data, hashlib.sha256).hexdigest()
-
-    def issue(self, user: str, now: Optional[float] = None) -> str:
-        payload = {"u": user, "exp": int((now or time.time()) + SESSION_SECONDS), "csrf": secrets.token_urlsafe(24)}
-        data = base64.urlsafe_b64encode(jsonlib.dumps(payload).encode()).rstrip(b"=")
-        return f"{data.decode()}.{self._sign(data)}"
-
-    def read(self, token: Optional[str], now: Optional[float] = None) -> Optional[Dict[str, Any]]:
-        if not token or token.count(".") != 1:
-            return None
-        data, signature = token.split(".")
-        if not hmac.compare_digest(self._sign(data.encode()), signature):
-            return None
-        try:
-            payload = jsonlib.loads(base64.urlsafe_b64decode(data.encode() + b"=" * (-len(data) % 4)))
-        except ValueError:
-            return None
-        if payload.get("exp", 0) < (now or time.time()):
-            return None
-        return payload
-
-
 class Settings:
+    """The console's settings from the environment (``.env``)."""
+
     def __init__(self, environ: Dict[str, str]) -> None:
         self.username = environ.get("AGENT_USERNAME") or ""
         self.password = environ.get("AGENT_PASSWORD") or ""
         self.production = environ.get("ENV", "development").lower() == "production"
-        secret = environ.get("AGENT_SESSION_SECRET")
-        self.secret = secret.encode() if secret else secrets.token_bytes(32)
+        self.proxies = throttle.trusted_proxies(environ)
 
     @property
-    def problem(self) -> Optional[str]:
-        """Why sign-in is switched off, or None when it is on."""
+    def bootstrap_problem(self) -> Optional[str]:
+        """Why AGENT_USERNAME / AGENT_PASSWORD cannot make the first account, or None when they can."""
         if not self.username or not self.password:
-            return "Sign-in is off: set AGENT_USERNAME and AGENT_PASSWORD in .env."
-        if self.production and self.password == EXAMPLE_PASSWORD:
-            return "Sign-in is off: ENV=production needs its own AGENT_PASSWORD in .env, not the example one."
+            return 'Sign-in is off: there is no agent account. Add one with `make agents ARGS="add NAME"` (or set AGENT_USERNAME and AGENT_PASSWORD in .env).'
+        if self.production and self.password == passwords.EXAMPLE_PASSWORD:
+            return "Sign-in is off: ENV=production needs its own AGENT_PASSWORD in .env, not the example one (or add accounts with `make agents`)."
+        if self.production and len(self.password) < passwords.MIN_LENGTH:
+            return f"Sign-in is off: with ENV=production AGENT_PASSWORD needs at least {passwords.MIN_LENGTH} characters (or add accounts with `make agents`)."
         return None
-
-    def check(self, username: str, password: str) -> bool:
-        if self.problem:
-            return False
-        user_ok = hmac.compare_digest(username.encode(), self.username.encode())
-        password_ok = hmac.compare_digest(password.encode(), self.password.encode())
-        return user_ok and password_ok
 
 
 class AgentConsoleInput(InputChannel):
-    def __init__(self, settings: Optional[Settings] = None) -> None:
+    def __init__(self, settings: Optional[Settings] = None, store: Optional[AgentStore] = None) -> None:
         self.settings = settings or Settings(dict(os.environ))
-        self.sessions = Sessions(self.settings.secret)
-        self.failures: Dict[str, Deque[float]] = defaultdict(deque)
-        if self.settings.problem:
-            logger.warning("agent console: %s", self.settings.problem)
+        self.store = store or AgentStore.from_env(dict(os.environ))
+        self._has_accounts = False
+        self._bootstrapped = False
+        try:
+            self.problem()  # at start: the first account from .env, or a clear log line why sign-in is off
+        except SQLAlchemyError as error:  # the server still starts; the first sign-in tries again
+            logger.error("agent console: the accounts database is not available (%s)", type(error).__name__)
 
     @classmethod
     def name(cls) -> Text:
@@ -129,26 +100,66 @@ class AgentConsoleInput(InputChannel):
     def url_prefix(self) -> Text:
         return "/agent"
 
-    # -- helpers ---------------------------------------------------------
-    def session(self, request: Request) -> Optional[Dict[str, Any]]:
-        return self.sessions.read(request.cookies.get(COOKIE))
+    # -- accounts and sessions ---------------------------------------------
+    def problem(self) -> Optional[str]:
+        """Why sign-in is off, or None. The first call creates the first account from .env when it may."""
+        if self._has_accounts:
+            return None
+        if not self._bootstrapped:
+            issue = self.settings.bootstrap_problem
+            if issue is None and self.store.bootstrap(self.settings.username, self.settings.password):
+                logger.info("agent console: created the first account (a supervisor) from AGENT_USERNAME")
+            elif issue and not self.store.count():
+                logger.warning("agent console: %s", issue)
+            self._bootstrapped = True
+        self._has_accounts = self.store.count() > 0
+        return None if self._has_accounts else self.settings.bootstrap_problem or "Sign-in is off: no agent account."
 
-    def csrf_ok(self, request: Request, session: Dict[str, Any]) -> bool:
+    def current(self, request: Request) -> Optional[Session]:
+        """The signed-in agent's session, or None."""
+        return self.store.session(request.cookies.get(COOKIE))
+
+    def csrf_ok(self, request: Request, session: Session) -> bool:
         sent = request.headers.get("x-csrf-token", "")
-        return bool(sent) and hmac.compare_digest(sent.encode(), session["csrf"].encode())
+        return bool(sent) and hmac.compare_digest(sent.encode(), session.csrf.encode())
 
-    @staticmethod
-    def same_origin(request: Request) -> bool:
-        origin = request.headers.get("origin") or request.headers.get("referer")
-        if not origin:
-            return True  # not a browser form post from another page
-        return urlparse(origin).netloc == request.headers.get("host", "")
+    def require_role(self, request: Request, role: str) -> Optional[HTTPResponse]:
+        """None when the signed-in agent has ``role``; else the answer to send (401 not signed in, 403 other role)."""
+        session = self.current(request)
+        if session is None:
+            return json({"error": "not signed in"}, 401)
+        if session.role != role:
+            return json({"error": f"only for the role {role}"}, 403)
+        return None
 
-    def too_many_failures(self, client: str) -> bool:
-        attempts = self.failures[client]
-        while attempts and attempts[0] < time.time() - FAILURE_WINDOW:
-            attempts.popleft()
-        return len(attempts) >= MAX_FAILURES
+    def client(self, request: Request) -> str:
+        """The caller's address (X-Forwarded-For only from TRUSTED_PROXIES); never logged or stored in clear."""
+        peer = request.ip or request.remote_addr or "?"
+        return throttle.client_address(peer, request.headers.get("x-forwarded-for"), self.settings.proxies)
+
+    async def sign_in(self, username: str, password: str, client: str) -> tuple[int, Optional[str], Optional[int]]:
+        """Check one sign-in: (status, session id or None, seconds to wait when refused)."""
+        counts = self.store.failure_counts(username, client)
+        wait = throttle.retry_after(counts, self.store.clock())
+        if wait is not None:
+            logger.info("agent console: sign-in refused for %d s (too many failures)", wait)
+            return 429, None, wait
+        await _pause(throttle.account_delay(counts.account_recent))
+        account = self.store.get(username)
+        usable = account is not None and not account.disabled
+        stored = account.password_hash if account is not None and usable else None
+        if not await asyncio.to_thread(passwords.verify, stored, password):  # argon2 takes tens of ms: off the loop
+            self.store.record_failure(username, client)
+            self.store.audit(username if account is not None else UNKNOWN_USER, "sign_in_failed")
+            logger.info("agent console: failed sign-in")
+            return 401, None, None
+        assert account is not None
+        self.store.clear_failures(username, client)
+        if passwords.needs_rehash(account.password_hash):
+            self.store.rehash(username, password)
+        token, _ = self.store.create_session(username)
+        self.store.audit(username, "sign_in")
+        return 303, token, None
 
     def set_cookie(self, resp: HTTPResponse, value: str, max_age: int) -> None:
         resp.cookies[COOKIE] = value
@@ -160,12 +171,18 @@ class AgentConsoleInput(InputChannel):
         if self.settings.production:
             cookie["secure"] = True
 
+    @staticmethod
+    def same_origin(request: Request) -> bool:
+        origin = request.headers.get("origin") or request.headers.get("referer")
+        if not origin:
+            return True  # not a browser form post from another page
+        return urlparse(origin).netloc == request.headers.get("host", "")
+
     def login_page(self, notice: Optional[str], status: int) -> HTTPResponse:
         resp = static_file("agent", "login.html", status=status)
-        message = notice or self.settings.problem
-        if message:  # fixed strings from this module, never user input
+        if notice:  # fixed strings from this module, never user input
             assert resp.body is not None and resp.content_type is not None  # static_file sets both
-            body = resp.body.replace(b"<!--notice-->", f'<p class="notice" role="alert">{message}</p>'.encode())
+            body = resp.body.replace(b"<!--notice-->", f'<p class="notice" role="alert">{notice}</p>'.encode())
             resp = secure(response.raw(body, status=status, content_type=resp.content_type))
         return resp
 
@@ -173,52 +190,63 @@ class AgentConsoleInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("agent_console", __name__)
 
+        @bp.exception(SQLAlchemyError)
+        async def store_down(request: Request, error: Exception) -> HTTPResponse:
+            logger.error("agent console: the accounts database failed: %s", type(error).__name__)
+            if request.method == "GET" and request.path.rstrip("/") == "/agent":
+                return self.login_page("Sign-in is not available right now. Try again in a minute.", 503)
+            return json({"error": "sign-in is not available right now"}, 503)
+
         @bp.get("/")
         async def page(request: Request) -> HTTPResponse:
-            if self.session(request):
+            if self.current(request):
                 return static_file("agent", "console.html")
-            return self.login_page(None, 200)
+            return self.login_page(self.problem(), 200)
 
         for asset in ASSETS:
             bp.add_route(_asset_handler(asset), f"/{asset}", methods=["GET"], name=asset.replace(".", "_"))
 
         @bp.post("/login")
         async def login(request: Request) -> HTTPResponse:
-            client = request.remote_addr or request.ip or "?"
             if not self.same_origin(request):
                 return self.login_page("Sign-in must come from this page.", 403)
-            if self.too_many_failures(client):
-                return self.login_page("Too many tries. Wait 5 minutes and try again.", 429)
-            username = request.form.get("username", "")
-            password = request.form.get("password", "")
-            if not self.settings.check(username, password):
-                self.failures[client].append(time.time())
-                logger.info("agent console: failed sign-in")
+            problem = self.problem()
+            if problem:
+                return self.login_page(problem, 503)
+            username = request.form.get("username", "")[:64]
+            status, token, wait = await self.sign_in(username, request.form.get("password", ""), self.client(request))
+            if status == 429:
+                minutes = max(1, round((wait or 0) / 60))
+                resp = self.login_page(f"Too many tries. Wait {minutes} minute(s) and try again.", 429)
+                resp.headers["Retry-After"] = str(wait)
+                return resp
+            if token is None:
                 return self.login_page("Wrong user name or password.", 401)
-            self.failures.pop(client, None)
             resp = secure(response.redirect("/agent/", status=303))
-            self.set_cookie(resp, self.sessions.issue(username), SESSION_SECONDS)
+            self.set_cookie(resp, token, SESSION_SECONDS)
             return resp
 
         @bp.get("/session")
         async def session(request: Request) -> HTTPResponse:
-            current = self.session(request)
+            current = self.current(request)
             if not current:
                 return json({"error": "not signed in"}, 401)
-            return json({"user": current["u"], "csrf": current["csrf"]})
+            return json({"user": current.username, "role": current.role, "csrf": current.csrf})
 
         @bp.post("/logout")
         async def logout(request: Request) -> HTTPResponse:
-            current = self.session(request)
+            current = self.current(request)
             if not current or not self.csrf_ok(request, current):
                 return json({"error": "not signed in"}, 401)
+            self.store.end_session(request.cookies.get(COOKIE, ""))
+            self.store.audit(current.username, "sign_out")
             resp = json({"ok": True})
             self.set_cookie(resp, "", 0)
             return resp
 
         @bp.post("/message")
         async def message(request: Request) -> HTTPResponse:
-            current = self.session(request)
+            current = self.current(request)
             if not current:
                 return json({"error": "not signed in"}, 401)
             if not self.csrf_ok(request, current):
@@ -227,6 +255,8 @@ class AgentConsoleInput(InputChannel):
             call_id, text = body.get("call_id"), body.get("message")
             if not isinstance(call_id, str) or not CALL_ID.fullmatch(call_id):
                 return json({"error": "a call id is 4 to 64 letters, digits, - or _"}, 400)
+            if self.store.first_call(request.cookies.get(COOKIE, ""), call_id):
+                self.store.audit(current.username, "call", call_id)
             return await answer_message(on_new_message, text, f"agent-{call_id}", AgentOutput(), self.name(), for_agent)
 
         return bp

@@ -136,6 +136,7 @@ class Cluster:
             "LOCK_STORE": "redis",
             "ACTION_SERVER_TOKEN": action_token,
             "RASA_AUTH_TOKEN": self.token,  # read by servers/rasa_server.py, never on the command line
+            "TRUSTED_PROXIES": "127.0.0.1",  # nginx, on loopback: its X-Forwarded-For names the client
             "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{self.actions_port}/webhook",
             "RASA_TELEMETRY_ENABLED": "false",
             "PYTHONPATH": str(ROOT),

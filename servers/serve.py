@@ -225,7 +225,7 @@ def main() -> int:
         f"  Talk to it:   POST http://localhost:{rasa_port}/webhooks/rest/webhook  "
         '{"sender": "me", "message": "my lawyer needs my records"}\n'
         f"  Chat widget:  http://localhost:{rasa_port}/chat/\n"
-        f"  Agent console: http://localhost:{rasa_port}/agent/  (sign in with AGENT_USERNAME / AGENT_PASSWORD from .env)\n"
+        f"  Agent console: http://localhost:{rasa_port}/agent/  (first account: AGENT_USERNAME / AGENT_PASSWORD in .env; more: make agents)\n"
         f"  HTTP API:     http://localhost:{rasa_port}/conversations/<sender>/tracker?token=<RASA_AUTH_TOKEN from .env>\n"
         f"  Actions:      http://localhost:{action_port}/health\n"
         f"  SMS webhook:  POST http://localhost:{rasa_port}/webhooks/sms/webhook  (Twilio form fields, signed)\n"

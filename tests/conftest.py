@@ -17,6 +17,7 @@ TESTS = Path(__file__).resolve().parent
 # The kind of every test in a folder of tests/, unless its module (pytestmark) or
 # the test itself says otherwise. A new folder must be added here.
 FOLDER_KIND = {
+    "accounts": "unit",
     "actions": "unit",
     "bench": "unit",  # the smoke run's tests are marked live
     "channels": "unit",

@@ -41,7 +41,6 @@ def server(tmp_path_factory):
         "SMS_VERIFY_SIGNATURE": "true",
         "AGENT_USERNAME": AGENT_USER,
         "AGENT_PASSWORD": AGENT_PASSWORD,
-        "AGENT_SESSION_SECRET": secrets.token_hex(32),
         "LOG_ID_KEY": secrets.token_hex(32),
     }
     with serving(tmp_path_factory.mktemp("security"), settings, timeout=300) as running:

@@ -99,7 +99,13 @@ def test_rasa_gets_its_token_from_the_environment_and_listens_on_loopback():
 
 
 def test_no_launcher_puts_the_token_on_a_command_line():
-    for path in ("servers/serve.py", "servers/cluster.py", "bench/servers.py", "deploy/docker-compose.yml"):
+    for path in (
+        "servers/serve.py",
+        "servers/cluster.py",
+        "bench/servers.py",
+        "deploy/docker-compose.yml",
+        "deploy/k8s/rasa.yaml",
+    ):
         assert "--auth-token" not in (ROOT / path).read_text(), path
 
 

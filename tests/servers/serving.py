@@ -28,6 +28,7 @@ def serving(tmp: Path, settings: Dict[str, object], timeout: float = 240) -> Ite
         "RASA_PORT": free_port(),
         "ACTION_PORT": free_port(),
         "TRACKER_DB": tmp / "tracker.db",
+        "AGENT_DB": tmp / "agents.db",  # agent console accounts: never the developer's var/agents.db
         "LOG_LEVEL": "INFO",
         **settings,
     }

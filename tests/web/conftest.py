@@ -48,7 +48,6 @@ def server(tmp_path_factory):
         "RASA_AUTH_TOKEN": "web-test-token",
         "AGENT_USERNAME": AGENT_USER,
         "AGENT_PASSWORD": AGENT_PASSWORD,
-        "AGENT_SESSION_SECRET": "web-test-secret",
     }
     with serving(tmp_path_factory.mktemp("web"), settings, timeout=300) as running:
         yield running

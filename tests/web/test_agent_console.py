@@ -112,6 +112,28 @@ def test_sign_out(page, server):
     assert page.request.get(f"{server['base']}/agent/session").status == 401
 
 
+def test_the_old_cookie_is_worthless_after_sign_out(page, server, chromium):
+    sign_in(page, server)
+    page.locator("#ac-ask").get_by_role("button", name="Medical records").wait_for()
+    session = page.request.get(f"{server['base']}/agent/session").json()
+    assert session["user"] == AGENT_USER and session["role"] == "supervisor"  # the .env account is the first one
+    old = {c["name"]: c["value"] for c in page.context.cookies()}["agent_session"]
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_label("Password").wait_for()
+    # replay the copied cookie from another client, as someone who stole it would
+    thief = chromium.new_context(extra_http_headers={"Cookie": f"agent_session={old}"})
+    try:
+        assert thief.request.get(f"{server['base']}/agent/session").status == 401
+        body = {"call_id": "replay-1", "message": "hello"}
+        reply = thief.request.post(
+            f"{server['base']}/agent/message", data=body, headers={"X-CSRF-Token": session["csrf"]}
+        )
+        assert reply.status == 401
+        assert "Password" in thief.request.get(f"{server['base']}/agent/").text()
+    finally:
+        thief.close()
+
+
 def test_a_letter_is_shown_as_a_read_out_block(page, server):
     from tests.web.test_widget import LETTER
 
