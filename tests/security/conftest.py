@@ -42,6 +42,7 @@ def server(tmp_path_factory):
         "AGENT_USERNAME": AGENT_USER,
         "AGENT_PASSWORD": AGENT_PASSWORD,
         "LOG_ID_KEY": secrets.token_hex(32),
+        "TRUSTED_PROXIES": "127.0.0.1",  # the tests stand in for nginx: X-Forwarded-For names the client
     }
     with serving(tmp_path_factory.mktemp("security"), settings, timeout=300) as running:
         yield running
@@ -96,22 +97,32 @@ def tracker(server, sender) -> dict:
 class Agent:
     """A signed-in agent console session (cookie jar, CSRF token), without a browser."""
 
-    def __init__(self, server, user: str = AGENT_USER, password: str = AGENT_PASSWORD) -> None:
+    def __init__(self, server, user: str = AGENT_USER, password: str = AGENT_PASSWORD, client: str = "") -> None:
         self.base = server["base"]
+        self.client = {"X-Forwarded-For": client} if client else {}
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
         host = urllib.parse.urlparse(self.base).netloc
         form = urllib.parse.urlencode({"username": user, "password": password}).encode()
         self.status = self.open("/agent/login", form, {"Origin": f"http://{host}"})[0]
-        self.csrf = json.loads(self.open("/agent/session")[1]).get("csrf") if self.status in (200, 303) else None
+        session = self.open("/agent/session")
+        self.csrf = json.loads(session[1]).get("csrf") if session[0] == 200 else None
 
     def open(self, path: str, body: Optional[bytes] = None, headers: Optional[Dict[str, str]] = None) -> Tuple:
-        request = urllib.request.Request(f"{self.base}{path}", data=body, headers=headers or {})
+        request = urllib.request.Request(f"{self.base}{path}", data=body, headers={**self.client, **(headers or {})})
         try:
             with self.opener.open(request, timeout=90) as response:
                 return response.status, response.read().decode("utf-8")
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode("utf-8")
+
+    def cookie(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+    def logout(self) -> int:
+        return self.open("/agent/logout", b"{}", {"Content-Type": "application/json", "X-CSRF-Token": self.csrf or ""})[
+            0
+        ]
 
     def say(self, call_id: str, message: str) -> Tuple:
         body = json.dumps({"call_id": call_id, "message": message}).encode()
