@@ -16,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import content, fact_events, latest_intent, send
 from triage.deadlines import due_dates, read_date
-from triage.engine import Facts, Route, triage
+from triage.engine import Facts, Route, region_of, triage
 from triage.fees import estimate, read_pages
 from triage.letter import build_letter
 from triage.render import Reply
@@ -91,6 +91,11 @@ def message_value(tracker: Tracker, entity: str) -> Optional[str]:
 def message_region(tracker: Tracker) -> Optional[str]:
     """The organization place this message names ("Spokane" -> eastern_washington)."""
     return message_value(tracker, "region")
+
+
+def conversation_region(tracker: Tracker) -> str:
+    """The region whose ROI this conversation is about (this message's place, else the slot's)."""
+    return region_of(content(), message_region(tracker) or tracker.get_slot("region"))
 
 
 def region_events(tracker: Tracker) -> Events:
@@ -246,7 +251,7 @@ def finish_deadline(
 
 
 def overdue(dispatcher: CollectingDispatcher, tracker: Tracker) -> Events:
-    send(dispatcher, [rights_renderer(tracker).overdue_steps()])
+    send(dispatcher, [rights_renderer(tracker).overdue_steps(conversation_region(tracker))])
     return deadline(dispatcher, tracker, flow="overdue")
 
 
@@ -267,6 +272,7 @@ def finish_letter(dispatcher, tracker, jurisdiction: Optional[str]) -> Events:
         imaging_kind=message_value(tracker, "imaging_kind") or tracker.get_slot("imaging_kind"),
         copy_format=message_value(tracker, "copy_format"),
         language=render.language,
+        region=conversation_region(tracker),
     )
     send(dispatcher, [render.letter(draft)])
     return context_events(tracker, "letter") + _settled(tracker, jurisdiction) + [SlotSet("rights_topic", "letter")]

@@ -58,8 +58,11 @@ def _with_text(message: Message, text: str) -> Message:
 
 
 def _letter_words(message: Message, kind: str, language: str) -> str:
-    laws = str((message.get("custom") or {}).get("laws") or "")
-    return RightsRenderer(load_content(), language).letter_words(kind, laws)
+    card = message.get("custom") or {}
+    laws, region = str(card.get("laws") or ""), card.get("region")
+    return RightsRenderer(load_content(), language).letter_words(
+        kind, laws, region if isinstance(region, str) else None
+    )
 
 
 REST_KEYS = ("recipient_id", "text", "buttons", "image", "attachment", "custom", "part")

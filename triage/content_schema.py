@@ -242,6 +242,7 @@ class LetterLine(Strict):
     label: Optional[Text] = None
     blank: Optional[str] = None
     known: Optional[Literal["records", "format"]] = None
+    regions: Optional[List[str]] = None  # only in letters to these regions' ROI (the address lines)
 
     @root_validator(skip_on_failure=True)
     def _text_or_blank(cls, values):
@@ -258,6 +259,7 @@ class Letter(Strict):
     formats: Dict[str, Text]
     all_records: Text
     readout: Text
+    send_to: Dict[str, Text]  # region -> where to send the letter
     record_names: Dict[str, Text]
 
 
@@ -348,7 +350,7 @@ class Content(Strict):
 
 # Placeholders the renderer fills in at answer time (they depend on the route,
 # the state asked about, the numbers the person gave).
-RUNTIME_PLACEHOLDERS = {"department", "portal", "state", "pages", "total", "reason", "date", "laws", "law"}
+RUNTIME_PLACEHOLDERS = {"department", "portal", "state", "pages", "total", "reason", "date", "laws", "law", "send_to"}
 
 
 def _rights_errors(values) -> List[str]:
@@ -372,6 +374,15 @@ def _rights_errors(values) -> List[str]:
             for ref in filter(None, (rule.value, rule.extra)):
                 if ref not in known_values or known_values[ref].amount is None:
                     errors.append(f"rights.deadlines.{key}: {ref!r} is not a value with an amount")
+    # every region's letter says where to send it, and has an address line
+    regions = set(values["regions"])
+    letter = rights.letter
+    errors += [f"rights.letter.send_to: no text for region {r!r}" for r in sorted(regions - set(letter.send_to))]
+    errors += [f"rights.letter.send_to: unknown region {r!r}" for r in sorted(set(letter.send_to) - regions)]
+    for i, line in enumerate(letter.lines):
+        errors += [f"rights.letter.lines[{i}]: unknown region {r!r}" for r in (line.regions or []) if r not in regions]
+    addressed = {r for line in letter.lines for r in (line.regions or [])}
+    errors += [f"rights.letter.lines: no address line for region {r!r}" for r in sorted(regions - addressed)]
     return errors
 
 

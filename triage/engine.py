@@ -145,6 +145,13 @@ def default_region(content: Content) -> str:
     return next(key for key, region in content.regions.items() if region.default)
 
 
+def region_of(content: Content, place: Optional[str]) -> str:
+    """The region (whose ROI answers) for a place slot value; the default region when
+    the place is unknown or spans regions ("washington": Vancouver or Seattle?)."""
+    found = content.places.get(place) if place else None
+    return found.region if found is not None and found.region is not None else default_region(content)
+
+
 def triage(facts: Facts, content: Content) -> Decision:
     """Decide the route for ``facts``: a :class:`Route`, a :class:`Question` or :class:`NoRoute`."""
     chosen = route_id_for(facts)

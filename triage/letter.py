@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import List, Optional, Union
 
 from triage.content_schema import Content
+from triage.engine import default_region
 from triage.rights import laws_cited
 
 Part = Union[str, dict]
@@ -23,6 +24,7 @@ class LetterDraft:
     title: str
     parts: List[Part]  # text, or {"blank": id, "label": label}
     laws: List[str]
+    region: Optional[str] = None  # whose ROI it is addressed to
 
     @property
     def text(self) -> str:
@@ -35,7 +37,13 @@ class LetterDraft:
 
     def payload(self) -> dict:
         """The ``custom`` payload rich channels show as a fillable letter."""
-        return {"type": "letter", "title": self.title, "parts": list(self.parts), "text": self.text}
+        return {
+            "type": "letter",
+            "title": self.title,
+            "parts": list(self.parts),
+            "text": self.text,
+            "region": self.region,
+        }
 
 
 def join_laws(laws: List[str]) -> str:
@@ -61,9 +69,12 @@ def build_letter(
     imaging_kind: Optional[str] = None,
     copy_format: Optional[str] = None,
     language: str = "en",
+    region: Optional[str] = None,
 ) -> LetterDraft:
-    """``fill(text, **runtime)`` renders a content text (the Renderer's)."""
+    """``fill(text, **runtime)`` renders a content text (the Renderer's). ``region``:
+    whose ROI the letter is addressed to (default: the default region's)."""
     spec = content.rights.letter
+    region = region or default_region(content)
     laws = laws_cited(content, jurisdiction)
     known = {
         "records": record_label(content, language, record_kind, imaging_kind),
@@ -71,6 +82,8 @@ def build_letter(
     }
     parts: List[Part] = []
     for line in spec.lines:
+        if line.regions is not None and region not in line.regions:
+            continue  # another region's address
         if line.text is not None:
             parts.append(fill(line.text, laws=join_laws(laws)))
         else:
@@ -80,4 +93,4 @@ def build_letter(
             parts.append(f"{label}: ")
             parts.append(value if value else {"blank": line.blank, "label": label})
         parts.append("\n")
-    return LetterDraft(spec.title.get(language), parts[:-1], laws)
+    return LetterDraft(spec.title.get(language), parts[:-1], laws, region)

@@ -107,12 +107,13 @@ class RightsRenderer(Renderer):
         return Reply("\n".join(lines), buttons)
 
     # -- overdue -----------------------------------------------------------------
-    def overdue_steps(self) -> Reply:
+    def overdue_steps(self, region: Optional[str] = None) -> Reply:
+        """How to chase a request: the portal, then the ROI of ``region`` (default: the default region's)."""
         roi = self.content.departments["roi"].contacts
         # to chase a request: the quick ways (phone, email), not the mailing address
         contacts = [
             f"- {self.contact_line(c)}"
-            for c in roi[default_region(self.content)]
+            for c in roi[region or default_region(self.content)]
             if self.content.contacts[c].kind in ("phone", "email")
         ]
         lines = [
@@ -141,15 +142,20 @@ class RightsRenderer(Renderer):
         with its blanks and the law it cites; each channel decides how to show it."""
         laws = join_laws(draft.laws)
         return Reply(
-            f"{self.phrase('letter_offer')}\n\n{draft.title}\n{draft.text}",
+            f"{self.phrase('letter_offer', send_to=self.send_to(draft.region))}\n\n{draft.title}\n{draft.text}",
             card={**draft.payload(), "laws": laws},
             part="letter",
         )
 
-    def letter_words(self, kind: str, laws: str) -> str:
+    def send_to(self, region: Optional[str]) -> str:
+        """Where to send the letter: the ROI of ``region`` (default: the default region's)."""
+        return self.fill(self.content.rights.letter.send_to[region or default_region(self.content)])
+
+    def letter_words(self, kind: str, laws: str, region: Optional[str] = None) -> str:
         """What a channel says instead of the whole letter text: ``offer`` (the
         letter is shown as a card), ``readout`` (an agent reads it out) or ``short``
-        (what to write, for SMS)."""
+        (what to write, for SMS); each sends it to ``region``'s ROI."""
+        send_to = self.send_to(region)
         if kind == "readout":
-            return self.fill(self.content.rights.letter.readout, laws=laws)
-        return self.phrase("letter_sms" if kind == "short" else "letter_offer", law=laws)
+            return self.fill(self.content.rights.letter.readout, laws=laws, send_to=send_to)
+        return self.phrase("letter_sms" if kind == "short" else "letter_offer", law=laws, send_to=send_to)

@@ -181,3 +181,34 @@ def test_rights_texts_are_plain_and_short():
             sentences = [s for s in re.split(r"(?<=[.!?])\s+", text) if s]
             assert max(len(s.split()) for s in sentences) <= 30, (key, where)
             assert not re.search(r"\b(pursuant|hereby|thereof|notwithstanding|shall)\b", text, re.I), (key, where)
+
+
+def test_every_region_has_its_own_letter_address_and_where_to_send_it():
+    from triage.engine import region_of
+    from triage.letter import build_letter
+    from triage.render_rights import RightsRenderer
+
+    content = load_content()
+    render = RightsRenderer(content, "en")
+    roi = content.departments["roi"].contacts
+    texts = {}
+    for region in content.regions:
+        draft = build_letter(content, render.fill, "WA", region=region)
+        texts[region] = draft.text + render.send_to(region)
+        assert all(content.contacts[c].value not in texts[region] for r in roi if r != region for c in roi[r])
+        assert any(content.contacts[c].value in texts[region] for c in roi[region]), region
+        assert draft.payload()["region"] == region
+    assert len(set(texts.values())) == len(texts)  # no two regions get the same letter
+    assert region_of(content, "western_washington") == "kp_washington_west"
+    assert region_of(content, "washington") == region_of(content, None) == region_of(content, "nowhere")
+
+
+def test_a_letter_without_a_region_address_line_is_refused():
+    from triage.content_schema import Content
+
+    raw = load_content().dict()
+    raw["rights"]["letter"]["lines"] = [
+        line for line in raw["rights"]["letter"]["lines"] if line.get("regions") != ["kp_washington_east"]
+    ]
+    with pytest.raises(ValueError, match="no address line for region 'kp_washington_east'"):
+        Content.parse_obj(raw)
