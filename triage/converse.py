@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
-from triage.content_schema import Content, Text
+from triage.content_schema import PLACEHOLDER, Content, Text
 from triage.conversation_content import ConversationContent
 from triage.engine import (
     DIRECT_ROUTES,
@@ -34,6 +34,8 @@ from triage.engine import (
     Facts,
     Question,
     Route,
+    default_region,
+    region_of,
     triage,
 )
 from triage.render import Renderer, Reply
@@ -124,6 +126,28 @@ class Outcome:
 def fill(render: Renderer, conversation: ConversationContent, text: Text) -> str:
     """A conversation.yml text filled by the renderer, with the national numbers."""
     return render.fill(text, tables={"number": {k: n.value for k, n in conversation.numbers.items()}})
+
+
+def home_only_contacts(content: Content, region: str) -> set:
+    """Contacts of the default region that a department does not have in ``region``
+    (the Portland ROI's email and mail for a Seattle member)."""
+    home = default_region(content)
+    found: set = set()
+    for dept in content.departments.values():
+        if not dept.same_in_all_regions and region != home:
+            found |= set(dept.contacts.get(home, [])) - set(dept.contacts.get(region, []))
+    return found
+
+
+def for_place(render: Renderer, conversation: ConversationContent, text: Text, place: Optional[str]) -> str:
+    """A content answer for someone in ``place``: as written, unless it sends them to
+    another region's office; then what that region's ROI says to do instead."""
+    content = render.content
+    region = region_of(content, place)
+    refs = {ref for _, ref in PLACEHOLDER.findall(text.get(render.language) or "")}
+    if refs & home_only_contacts(content, region) and content.regions[region].roi_steps:
+        return " ".join(fill(render, conversation, step) for step in content.regions[region].roi_steps)
+    return fill(render, conversation, text)
 
 
 # -- route questions (FAQ) ---------------------------------------------------------
@@ -273,6 +297,9 @@ def detail(
             chosen = [c for c in route.contacts if content.contacts[c].kind == CONTACT_KINDS[ask]]
             if not chosen and ask == "fax" and route.department == "roi":
                 lines.append(fill(render, conversation, conversation.faq["fax_roi"].answer))
+                continue
+            if not chosen and route.regional:  # another region's ROI: the ways they can be reached
+                lines.append(render.contacts_text(route))
                 continue
             if ask == "mail" and route.department == "roi":
                 chosen = ["roi_email", "roi_mail"] if "roi_email" in route.contacts or not chosen else chosen
@@ -642,7 +669,8 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
             note = fill(render, conversation, conversation.faq["proof_of_authority"].answer)
         outcome = answer_requests(content, render, message_requests, values, note, second_values)
         if first_faq is not None and conversation.faq[first_faq].for_:
-            outcome.replies.append(Reply(fill(render, conversation, conversation.faq[first_faq].answer)))
+            place = reading.facts.get("region") or state.facts.get("region")
+            outcome.replies.append(Reply(for_place(render, conversation, conversation.faq[first_faq].answer, place)))
             if conversation.faq[first_faq].department:
                 outcome.slots["department"] = conversation.faq[first_faq].department
         return outcome
@@ -747,7 +775,9 @@ def _detail_route(
 def _faq_outcome(
     content: Content, conversation: ConversationContent, render: Renderer, key: str, state: State, reading: Reading
 ) -> Outcome:
-    text = fill(render, conversation, conversation.faq[key].answer)
+    text = for_place(
+        render, conversation, conversation.faq[key].answer, reading.facts.get("region") or state.facts.get("region")
+    )
     slots: Dict[str, Any] = {}
     faq = conversation.faq[key]
     if faq.department:

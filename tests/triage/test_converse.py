@@ -211,6 +211,31 @@ def test_route_questions_are_answered_from_content(first, question, expected):
     assert turns[1][1]["department"] == turns[0][1]["department"]  # the topic stays
 
 
+@pytest.mark.parametrize(
+    "place, question",
+    [
+        ("Seattle", "does email work?"),
+        ("Spokane", "could I fax it?"),
+        ("Tacoma", "what's the mailing address?"),
+        ("Everett", "what's their email?"),
+    ],
+)
+def test_route_questions_in_another_region_send_people_to_that_regions_roi(place, question):
+    turns = talk(f"I live in {place} and need a copy of my medical records", question)
+    answer = said(turns[1][0])
+    west = place != "Spokane"
+    assert ("866-656-4184" if west else "509-241-7824") in answer or (
+        "877-848-6896" if west else "855-414-1751"
+    ) in answer
+    assert "nw.roi@kp.org" not in answer and "Multnomah" not in answer, answer  # not the Portland office
+    assert turns[1][1]["department"] == "roi"
+
+
+def test_route_questions_in_the_home_region_keep_the_home_office():
+    turns = talk("I live in Portland and need a copy of my medical records", "does email work?")
+    assert "nw.roi@kp.org" in said(turns[1][0])
+
+
 def test_route_questions_only_match_their_routes():
     key, score = nearest_faq(V, "will my manager get a copy", ["imaging"])
     assert key is None or "imaging" in V.faq[key].for_
