@@ -109,7 +109,10 @@ def read_sender(payload: Dict[str, Any]) -> str:
 
 _EMAIL_IN = re.compile(r"[^\s@]+@[^\s@]+\.[A-Za-z]{2,}")
 _SEPARATORS = re.compile(r"[\s().+\-]")
-_DATE_IN = re.compile(r"(?<!\d)(?:(?:19|20)\d\d[-/._]?\d\d[-/._]?\d\d|\d{1,2}[-/._]\d{1,2}[-/._](?:19|20)?\d\d)(?!\d)")
+# a written date (1987-04-12, 4/12/1987, 04.12.87), not digits inside a random hex id
+_DATE_IN = re.compile(
+    r"(?<![0-9A-Za-z])(?:(?:19|20)\d\d[-/._]\d\d?[-/._]\d\d?|\d\d?[-/._]\d\d?[-/._](?:19|20)?\d\d)(?![0-9A-Za-z])"
+)
 _WORD_SPLIT = re.compile(r"[\s._\-+]+")
 NAME_LABEL = "[name]"  # privacy.masking's label for a person's name
 

@@ -72,6 +72,9 @@ class ConversationContent(Strict):
     faq: Dict[str, Faq]
     rights_markers: List[str]
     overdue_markers: List[str]
+    overdue_sure: List[str] = []  # words that say a request is late...
+    overdue_about: List[str] = []  # ...and words that say it is a request of ours
+    overdue_not: List[str] = []  # "my late husband" (who died)
     law_markers: List[str]
     generic_form_phrases: List[str]
     records_markers: List[str]

@@ -517,6 +517,20 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
             outcome.kind = "correction"
             return outcome
 
+    # "my request is late": where to see its status ("My requests"), then ROI, whatever
+    # NLU read it as (a status check, ROUTING 2); the law's deadlines when asked
+    if (
+        find(conversation.overdue_sure, reading.text)
+        and find(conversation.overdue_about, reading.text)
+        and not find(conversation.overdue_not, reading.text)
+        and not find(conversation.law_markers, reading.text)
+        and not (set(reading.requests) - {"records", "request_status"})
+    ):
+        place = reading.facts.get("region") or state.facts.get("region")
+        outcome = answer_requests(content, render, ["request_status"], {"region": place} if place else {})
+        outcome.kind = "overdue"
+        return outcome
+
     rights = said.intent in RIGHTS_INTENTS and said.confidence >= 0.4
     if rights and said.intent == "report_overdue_request" and not find(conversation.overdue_markers, reading.text):
         rights = False  # "sorry it's late" only for people who said something is late

@@ -14,6 +14,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from channels.rest import RestInput, token_ok
 from channels.senders import owner, refusal
@@ -82,3 +84,12 @@ def test_the_rest_webhook_needs_its_token_when_one_is_set(server):
     assert rest(server, "crm-1001-a", "my lawyer needs my records", headers={"Authorization": "Bearer x"})[0] == 401
     status, body, _ = rest(server, "crm-1001-a", "my lawyer needs my records")
     assert status == 200 and "Release of Information" in body
+
+
+@settings(deadline=None)  # the first call loads the name lists (privacy/masking.py)
+@given(st.uuids(version=4), st.binary(min_size=6, max_size=16))
+def test_random_ids_are_never_taken_for_identifiers(some_uuid, raw):
+    from channels.rest import looks_like_identifier
+
+    assert not looks_like_identifier(str(some_uuid))
+    assert not looks_like_identifier(f"eval-{raw.hex()}")

@@ -236,6 +236,29 @@ def test_route_questions_in_the_home_region_keep_the_home_office():
     assert "nw.roi@kp.org" in said(turns[1][0])
 
 
+@pytest.mark.parametrize(
+    "turns",
+    [
+        ["my request is late"],
+        ["my records request is late"],
+        ["I need a copy of my medical records", "my request is late"],
+        ["they never sent my records"],
+        ["still waiting on the copies I asked for in March"],
+    ],
+)
+def test_a_late_request_said_in_words_gets_where_to_see_its_status(turns):
+    outcome, slots = talk(*turns)[-1]
+    assert outcome.kind == "overdue" and "My requests" in said(outcome), (outcome.kind, said(outcome))
+    assert slots["department"] == "self_service" and slots["route"] == "request_status"
+
+
+@pytest.mark.parametrize(
+    "text", ["I had an MRI a month ago and need the images", "my bill is late", "late fee on my FMLA?"]
+)
+def test_late_words_without_a_request_of_ours_are_not_overdue(text):
+    assert talk(text)[-1][0].kind != "overdue"
+
+
 def test_route_questions_only_match_their_routes():
     key, score = nearest_faq(V, "will my manager get a copy", ["imaging"])
     assert key is None or "imaging" in V.faq[key].for_
