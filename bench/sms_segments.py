@@ -7,7 +7,8 @@ route in every region, follow-ups, hand-offs, questions, two requests in one
 message, rights answers, fallback, the domain's responses) the way the SMS
 channel does (channels.render.for_sms) and prints how many billed segments
 (channels.sms_text.segments: GSM-7 160, then 153 per segment; UCS-2 70 / 67) the
-first reply costs and the whole answer costs with every MORE, by kind of answer.
+first reply costs and the whole answer costs with every MORE, by kind of answer,
+and what a route answer cost when it was sent whole at once (3 messages).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from tests.channels.answers import all_answers
 def kind_of(name: str) -> str:
     if name.startswith("route "):
         return "route"
-    for prefix in ("followup", "handoff", "question", "two requests", "rights", "response"):
+    for prefix in ("followup", "handoff", "question", "two requests", "rights", "response", "fallback"):
         if name.startswith(prefix):
             return prefix
     return "other"
@@ -56,10 +57,13 @@ def main() -> None:
         rows = every if kind == "all" else found[kind]
         cols = [_distribution([row[i] for row in rows]) for i in range(4)]
         print(f"| {kind} | {len(rows)} | " + " | ".join(cols) + " |")
-    pages = []
+    pages, before = [], []
     for name, messages in all_answers():
         pages += [segments(t) for t in for_sms(messages).more]
+        if kind_of(name) == "route":  # the earlier layout: the whole answer at once, in 3 messages
+            before.append(sum(segments(t) for t in for_sms(messages, max_messages=3).messages))
     print(f"MORE pages: {len(pages)}; segments each: {_distribution(pages)}")
+    print(f"route answers sent whole at once in 3 messages (the earlier layout): {_distribution(before)}")
 
 
 if __name__ == "__main__":
