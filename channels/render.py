@@ -12,8 +12,9 @@ question's slot). Every input channel of ours collects the messages whole
 - ``for_agent``: questions, the fallback, hello and "anything else?" in the words
   an agent says to a caller (content/agent.yml); the checklist and the contacts are
   left to the card the console shows; a letter becomes what to read out;
-- ``for_sms``: text only, numbered choices, the department and its contacts first,
-  a letter as what to write; hello says how to get help and stop texts
+- ``for_sms``: text only, numbered choices; a first message of one segment with
+  the department and how to reach it, the rest as pages sent on "MORE"; a letter
+  as what to write; hello says how to get help and stop texts
   (``channels.sms_text.shape`` packs the texts).
 
 A safety part (911 / 988) is never reworded or dropped, and stays first.
@@ -25,7 +26,7 @@ from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel
 
-from channels.sms_text import Shaped, part_of, shape
+from channels.sms_text import Paging, Shaped, part_of, shape
 from triage.content import load_agent_wording, load_content, load_sms_texts
 from triage.render import Renderer
 from triage.render_rights import RightsRenderer
@@ -107,8 +108,23 @@ def for_agent(messages: Sequence[Message], language: str = "en") -> List[Message
     return shown
 
 
+def sms_paging(language: str = "en") -> Paging:
+    """The MORE flow's words (content/sms.yml) for ``shape``."""
+    texts = load_sms_texts()
+    render = Renderer(load_content(), language)
+    return Paging(
+        contact=texts.contact.get(language),
+        contact_hours=texts.contact_hours.get(language),
+        contact_short={kind: text.get(language) for kind, text in texts.contact_short.items()},
+        more={kind: render.fill(text) for kind, text in texts.more.items()},
+    )
+
+
 def for_sms(messages: Sequence[Message], language: str = "en", max_messages: Optional[int] = None) -> Shaped:
-    """SMS: plain text messages, the department and its contacts first."""
+    """SMS: plain text messages. A route answer starts with one segment naming the
+    department and how to reach it (``Shaped.messages``); the rest waits for "MORE"
+    (``Shaped.more``). With ``max_messages``, the whole answer in that many messages
+    instead (no MORE)."""
     texts = load_sms_texts()
     render = Renderer(load_content(), language)
     shown = []
@@ -118,6 +134,11 @@ def for_sms(messages: Sequence[Message], language: str = "en", max_messages: Opt
             message = {"text": _letter_words(message, "short", language), "part": "letter"}
         elif kind == "greeting":
             message = _with_text(message, f"{message.get('text') or ''} {render.fill(texts.greeting_hint)}".strip())
+        elif kind == "department_card" and isinstance(message.get("custom"), dict):
+            card = message["custom"]
+            heading = render.heading("department", department=card["department"]) if card.get("department") else ""
+            message = {**message, "custom": {**card, "sms_heading": heading}}
         shown.append(message)
-    kwargs = {} if max_messages is None else {"max_messages": max_messages}
-    return shape(shown, texts.choice.get(language), **kwargs)
+    if max_messages is not None:
+        return shape(shown, texts.choice.get(language), max_messages=max_messages)
+    return shape(shown, texts.choice.get(language), paging=sms_paging(language))

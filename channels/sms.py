@@ -14,7 +14,14 @@ from ``.env`` (see ``channels/sms_config.py``). One request is one incoming text
    assistant offered in its last answer (read from the tracker store);
 5. the assistant's answer is shaped for SMS (``channels/sms_text.py``) and
    returned as TwiML in the HTTP response (no outbound API call is needed);
-6. a text is handled once: Twilio retries a webhook call that got no answer in
+6. "MORE" (any case; also "more please", "mas", "más") sends the next page of
+   the last answer (``Shaped.more``): the channel answers it itself, no Rasa
+   turn runs and no slot changes. Which page is next is worked out from the
+   tracker store alone: the pages already sent since the user's last message are
+   kept there as bot events marked ``{"sms": {"more": n, "message_sid": ...}}``
+   (written under the conversation's lock), so replicas and restarts agree, and a
+   replayed MORE gets the page it got the first time;
+7. a text is handled once: Twilio retries a webhook call that got no answer in
    time, and a signed request can be replayed, so a ``MessageSid`` already in
    the conversation (it is kept in the user event's metadata, in the tracker
    store that replicas share) is answered again from the stored answer, never
@@ -42,7 +49,7 @@ from twilio.twiml.messaging_response import MessagingResponse
 from channels import guard
 from channels.render import WholeMessages, for_sms
 from channels.sms_config import SmsSettings, conversation_id
-from channels.sms_text import Choice, choices_from_buttons, match_choice, plain
+from channels.sms_text import Choice, choices_from_buttons, match_choice, plain, to_gsm7
 from privacy.logs import log_id, turn_of
 from triage.content import load_content, load_sms_texts
 from triage.render import Renderer
@@ -55,6 +62,8 @@ STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
 START_WORDS = {"START", "UNSTOP"}
 RESUME_WHEN_STOPPED = {"YES"}  # Twilio also opts a number back in on YES (only after a STOP)
 HELP_WORDS = {"HELP", "INFO"}
+MORE_WORDS = {"more", "mas"}  # "más" folds to "mas"
+MORE_FILLER = {"please", "pls", "plz", "send", "me", "por", "favor", "tell", "some", "the", "rest"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -85,6 +94,47 @@ def keyword(body: str) -> str:
     return re.sub(r"[^A-Za-z]", "", body).upper() if len(body) <= 20 else ""
 
 
+def asks_more(body: str) -> bool:
+    """Whether the text asks for the rest of the last answer ("MORE", "more please", "Más")."""
+    if len(body) > 40:
+        return False
+    words = re.findall(r"[a-z]+", to_gsm7(body).lower())
+    return any(w in MORE_WORDS for w in words) and all(w in MORE_WORDS | MORE_FILLER for w in words)
+
+
+def _more_of(event) -> Optional[Dict[str, Any]]:
+    """The SMS MORE record of a bot event (None: an ordinary answer)."""
+    more = ((event.metadata or {}).get("sms") or {}) if isinstance(event, BotUttered) else {}
+    return more if "more" in more else None
+
+
+def last_answer(tracker) -> tuple:
+    """The bot messages of the assistant's last answer (since the user's last
+    message) and how many MORE pages were sent since."""
+    answer: List[Dict[str, Any]] = []
+    sent = 0
+    for event in reversed(tracker.events if tracker is not None else []):
+        if isinstance(event, (UserUttered, Restarted)):
+            break
+        if isinstance(event, BotUttered):
+            if _more_of(event) is not None:
+                sent += 1
+            else:
+                answer.insert(0, {key: value for key, value in event.message().items() if value is not None})
+    return answer, sent
+
+
+def stored_more(tracker, sid: Optional[str]) -> Optional[str]:
+    """The text that answered the MORE text ``sid`` (None: not a MORE already answered)."""
+    if tracker is None or not sid:
+        return None
+    for event in reversed(tracker.events):
+        more = _more_of(event)
+        if more is not None and more.get("message_sid") == sid:
+            return event.text or ""
+    return None
+
+
 def message_sid(params: Dict[str, str]) -> Optional[str]:
     return (params.get("MessageSid") or params.get("SmsSid") or "").strip() or None
 
@@ -100,7 +150,7 @@ def stored_answer(tracker, sid: Optional[str]) -> Optional[List[Dict[str, Any]]]
                 break
             if ((event.metadata or {}).get("sms") or {}).get("message_sid") == sid:
                 found = []
-        elif found is not None and isinstance(event, BotUttered):
+        elif found is not None and isinstance(event, BotUttered) and _more_of(event) is None:
             found.append({key: value for key, value in event.message().items() if value is not None})
     return found
 
@@ -232,7 +282,7 @@ class SmsInput(InputChannel):
                 await asyncio.wait_for(self.in_flight[sid].wait(), guard.timeout_seconds() + 1)
             except asyncio.TimeoutError:
                 pass
-            return self._again(stored_answer(await agent.tracker_store.retrieve(sender_id), sid))
+            return self._replay(await agent.tracker_store.retrieve(sender_id), sid)
         if sid:
             self.in_flight[sid] = asyncio.Event()
         try:
@@ -240,6 +290,30 @@ class SmsInput(InputChannel):
         finally:
             if sid:
                 self.in_flight.pop(sid).set()
+
+    def _replay(self, tracker, sid: Optional[str]) -> HTTPResponse:
+        """A text already handled (or being handled): its MORE page, or its answer."""
+        page = stored_more(tracker, sid)
+        return twiml([page]) if page is not None else self._again(stored_answer(tracker, sid))
+
+    async def _more(self, agent, sender_id: str, sid: Optional[str]) -> HTTPResponse:
+        """The next page of the last answer; recorded in the tracker (no Rasa turn)."""
+        async with agent.lock_store.lock(sender_id):
+            tracker = await agent.tracker_store.retrieve(sender_id)
+            page = stored_more(tracker, sid)  # a replay that raced the first copy on another server
+            if page is not None:
+                return twiml([page])
+            answer, sent = last_answer(tracker)
+            pages = for_sms(answer).more if answer else []
+            if sent < len(pages):
+                page = pages[sent]
+            else:
+                renderer, texts = self.texts()
+                page = plain(renderer.fill(texts.no_more))
+            if tracker is not None:
+                tracker.update(BotUttered(page, metadata={"sms": {"more": sent + 1, "message_sid": sid}}))
+                await agent.tracker_store.save(tracker)
+        return twiml([page])
 
     def _again(self, stored: Optional[List[Dict[str, Any]]]) -> HTTPResponse:
         """A text already handled: the same answer, shaped again; nothing runs, nothing is stored."""
@@ -257,9 +331,9 @@ class SmsInput(InputChannel):
             await self._set_paused(agent, sender_id, False)
             return self.say("resumed")
         tracker = await agent.tracker_store.retrieve(sender_id)
-        if stored_answer(tracker, sid) is not None:
+        if stored_answer(tracker, sid) is not None or stored_more(tracker, sid) is not None:
             logger.info("SMS webhook: a text already handled came again in conversation %s", log_id(sender_id))
-            return self._again(stored_answer(tracker, sid))
+            return self._replay(tracker, sid)
         if tracker is not None and tracker.is_paused():
             if word in RESUME_WHEN_STOPPED:
                 await self._set_paused(agent, sender_id, False)
@@ -267,6 +341,8 @@ class SmsInput(InputChannel):
             return twiml([])  # opted out: nothing reaches the assistant, nothing is sent
         if word in HELP_WORDS:
             return self.say("help")
+        if asks_more(body):
+            return await self._more(agent, sender_id, sid)
         if not body:
             return self.say("empty")
         if len(body) > MAX_BODY:

@@ -7,18 +7,23 @@ What a text message can hold differs from a chat bubble:
   UCS-2 and halves its length), so look-alikes are replaced and the rest dropped;
 - choices become a numbered list ("Reply 1 for ...") and a reply of a digit or of
   the option's words maps back to that choice's payload;
-- an answer is at most 3 messages, each at most 320 characters where possible and
-  never more than 1,600 (the carriers' limit); the department and its contacts come
-  first.
+- an answer (``shape`` with a :class:`Paging`, what the channel uses) starts with
+  one message of one segment (160 GSM-7 characters) that names where to go and how
+  to reach them, ending "Reply MORE for steps." when there is more; the rest is
+  kept as pages of at most two segments each (306 characters), sent one per "MORE"
+  (``Shaped.more``). Safety texts (911 / 988) come first and whole; a choice
+  question is never split or deferred. Without paging, an answer is packed into at
+  most 3 messages (320 characters where possible, never more than 1,600).
 """
 
 from __future__ import annotations
 
 import html
+import math
 import re
 import unicodedata
-from dataclasses import dataclass
-from typing import Iterable, List, Optional, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 SOFT_LIMIT = 320  # two SMS segments: the length we aim for
 HARD_LIMIT = 1600  # the longest message carriers (and Twilio) accept
@@ -27,6 +32,12 @@ MAX_MESSAGES = 3  # messages per answer
 # limit that fits is used (tried in these steps, never above HARD_LIMIT).
 LIMIT_STEPS = tuple(range(SOFT_LIMIT, HARD_LIMIT, 10)) + (HARD_LIMIT,)
 ELLIPSIS = "..."
+# Billing: one GSM-7 segment holds 160 septets, a multi-part message 153 per
+# segment; one character outside GSM-7 makes the message UCS-2: 70, then 67.
+GSM7_SINGLE, GSM7_PART = 160, 153
+UCS2_SINGLE, UCS2_PART = 70, 67
+FIRST_LIMIT = GSM7_SINGLE  # the first message of an answer: one segment
+PAGE_LIMIT = 2 * GSM7_PART  # each page sent on MORE: at most two segments
 
 # GSM 03.38 default alphabet (basic table) and its extension table (each
 # extension character takes two septets).
@@ -109,6 +120,17 @@ def gsm7_length(text: str) -> int:
     """Length in GSM-7 septets: extension characters ({, }, [, ], ~, |, ^, \\, €) count twice."""
     # one regex scan: the packing calls this very often on long texts
     return len(text) + len(_EXTENSION_CHARS.findall(text))
+
+
+def segments(text: str) -> int:
+    """How many segments a carrier bills for ``text`` (0 for no text)."""
+    if not text:
+        return 0
+    if is_gsm7(text):
+        length, single, part = gsm7_length(text), GSM7_SINGLE, GSM7_PART
+    else:
+        length, single, part = len(text.encode("utf-16-le")) // 2, UCS2_SINGLE, UCS2_PART
+    return 1 if length <= single else math.ceil(length / part)
 
 
 def to_gsm7(text: str) -> str:
@@ -355,6 +377,28 @@ def pack(blocks: Sequence[str], max_messages: int = MAX_MESSAGES) -> List[str]:
 class Shaped:
     messages: List[str]  # the SMS texts to send, in order
     choices: List[Choice]  # the choices offered, numbered 1..n across the answer
+    more: List[str] = field(default_factory=list)  # the pages sent one by one on "MORE"
+
+
+@dataclass(frozen=True)
+class Paging:
+    """The words of the MORE flow (content/sms.yml), for ``shape``.
+
+    ``contact``/``contact_hours``: a contact line ("{label}: {value}", with
+    "{hours}"); ``contact_short``: contact kind -> a shorter line ("Call {value}")
+    used when the long one does not fit; ``more``: part kind of the next page ->
+    the hint that ends a message ("Reply MORE for steps."), "other" for any kind.
+    """
+
+    contact: str
+    contact_hours: str
+    contact_short: Dict[str, str]
+    more: Dict[str, str]
+    first_limit: int = FIRST_LIMIT
+    page_limit: int = PAGE_LIMIT
+
+    def hint(self, kind: str) -> str:
+        return self.more.get(kind) or self.more["other"]
 
 
 def part_of(message: dict) -> str:
@@ -366,6 +410,7 @@ def shape(
     bot_messages: Sequence[dict],
     choice_template: str,
     max_messages: int = MAX_MESSAGES,
+    paging: Optional[Paging] = None,
 ) -> Shaped:
     """Turn one turn's bot messages (Rasa's dicts: text, buttons, custom, image,
     attachment) into at most ``max_messages`` SMS texts.
@@ -375,7 +420,12 @@ def shape(
     ``contacts`` part) go first, together; buttons become numbered "Reply n for
     ..." lines (numbered across the whole answer); images and attachments become
     bare URLs; other custom data is not shown.
+
+    With ``paging`` (what the SMS channel uses), the answer is a first message of
+    one segment and pages sent on MORE instead (see :class:`Paging`).
     """
+    if paging is not None:
+        return _paged(bot_messages, choice_template, paging)
     blocks: List[list] = []  # [priority, order, text]
     choices: List[Choice] = []
     kinds = {}
@@ -403,3 +453,165 @@ def shape(
             blocks.remove(contacts)
     ordered = [text for _priority, _order, text in sorted(blocks, key=lambda b: (b[0], b[1]))]
     return Shaped(pack(ordered, max_messages), choices)
+
+
+# -- the MORE flow -------------------------------------------------------------
+
+
+@dataclass
+class _Unit:
+    kind: str  # the part kind (part_of)
+    text: str
+    whole: bool  # never split (a block with numbered choices)
+
+
+# Contacts the first message leaves out while others fit: a street address is too
+# long for one segment, and a fax is rarely how someone who texts reaches a desk.
+_FIRST_SKIP = ("mail", "fax")
+# Parts whose numbered options are what the person must answer: the text and its
+# options are one unit, never split over MORE pages.
+_ASKING = ("choices", "fallback", "greeting", "anything_else", "handoff")
+
+
+def _contact_lines(contact: Dict[str, Any], paging: Paging) -> List[str]:
+    """The ways to write one contact, longest first."""
+    value, label, hours = (str(contact.get(k) or "") for k in ("value", "label", "hours"))
+    lines = []
+    if label and hours:
+        lines.append(paging.contact_hours.replace("{label}", label).replace("{value}", value).replace("{hours}", hours))
+    if label:
+        lines.append(paging.contact.replace("{label}", label).replace("{value}", value))
+    short = paging.contact_short.get(str(contact.get("kind") or ""))
+    if short:
+        lines.append(short.replace("{value}", value))
+    lines.append(value)
+    return [plain(line) for line in lines if line.strip()]
+
+
+def first_message(
+    heading: str, description: str, contacts: Sequence[Dict[str, Any]], paging: Paging, reserve: int
+) -> Tuple[List[str], bool, bool]:
+    """The lines of the first SMS of a route answer: where to go and how to reach
+    them, within ``paging.first_limit`` (one segment) less ``reserve`` septets
+    (kept for the MORE hint and its line break).
+
+    Returns (lines, the description is in, every contact is there in full).
+    """
+    limit = paging.first_limit - reserve
+
+    def size(lines: List[str]) -> int:
+        return gsm7_length("\n".join(lines))
+
+    if gsm7_length(heading) > limit // 2:  # a very long heading: keep room for a contact
+        heading = _cut(heading, limit // 2)[0]
+    ordered = [c for c in contacts if c.get("kind") not in _FIRST_SKIP] or list(contacts)[:1]
+    lines = [heading]
+    complete = len(ordered) == len(contacts)
+    for contact in ordered:
+        options = _contact_lines(contact, paging)
+        fitting = next((line for line in options if size(lines + [line]) <= limit), None)
+        if fitting is None and len(lines) == 1:  # no contact yet: the shortest, cut if need be
+            fitting = _cut(options[-1], limit - size(lines) - 1)[0]
+        if fitting is None:
+            complete = False
+            continue
+        complete = complete and fitting == options[0]
+        lines.append(fitting)
+    with_description = bool(description) and size([f"{heading} {description}"] + lines[1:]) <= limit
+    if with_description:
+        lines[0] = f"{heading} {description}"
+    return lines, with_description, complete
+
+
+def _pages(units: Sequence[_Unit], paging: Paging) -> List[str]:
+    """Pack units, in order, into pages of at most ``paging.page_limit`` septets,
+    each ending with the hint for the next page (the last with none)."""
+    longest_hint = max(gsm7_length(h) for h in paging.more.values()) + 1
+    room = paging.page_limit - longest_hint
+    pages: List[List[Tuple[str, str, str]]] = []  # each piece: (text, separator before it, kind)
+
+    def used() -> int:
+        return gsm7_length("".join(sep + text for text, sep, _k in pages[-1]).strip()) if pages else room
+
+    for unit in units:
+        if pages and used() + 2 + gsm7_length(unit.text) <= room:
+            pages[-1].append((unit.text, "\n\n", unit.kind))
+        elif unit.whole or (used() >= room // 2 and gsm7_length(unit.text) <= room):
+            pages.append([(unit.text, "\n\n", unit.kind)])  # whole, on a page of its own
+        else:  # line by line: fills the page begun, then goes on
+            for text, sep in _lines([unit.text], room):
+                if pages and used() + len(sep) + gsm7_length(text) <= room:
+                    pages[-1].append((text, sep, unit.kind))
+                else:
+                    pages.append([(text, sep, unit.kind)])
+    texts = []
+    for i, page in enumerate(pages):
+        body = "".join(sep + text for text, sep, _k in page).strip()
+        if i + 1 < len(pages):
+            body = f"{body}\n{paging.hint(pages[i + 1][0][2])}"
+        texts.append(body)
+    return texts
+
+
+def _paged(bot_messages: Sequence[dict], choice_template: str, paging: Paging) -> Shaped:
+    safety: List[str] = []
+    units: List[_Unit] = []
+    questions: List[_Unit] = []
+    choices: List[Choice] = []
+    card: Optional[Dict[str, Any]] = None
+    card_unit: Optional[_Unit] = None
+    card_contacts: Optional[_Unit] = None
+    for message in bot_messages:
+        kind = part_of(message)
+        parts = [plain(message.get("text") or "")]
+        for key in ("image", "attachment"):
+            value = message.get(key)
+            if isinstance(value, str) and value.startswith(("http://", "https://")):
+                parts.append(to_gsm7(value))
+        offered = choices_from_buttons(message.get("buttons") or message.get("quick_replies"))
+        options = choice_lines(offered, choice_template, start=len(choices) + 1) if offered else []
+        choices.extend(offered)
+        text = "\n".join(p for p in parts + options if p)
+        if not text:
+            continue
+        if kind == "safety":  # first and whole, never behind MORE
+            safety.extend(split_text(text, HARD_LIMIT))
+            continue
+        unit = _Unit(kind, text, bool(offered))
+        if kind == "choices":  # a question: in the first reply, whole
+            questions.append(unit)
+            continue
+        if options and kind not in _ASKING:  # suggestions after an answer: the answer may
+            body = "\n".join(p for p in parts if p)  # go on over pages, the options stay together
+            units.extend(u for u in (_Unit(kind, body, False), _Unit(kind, "\n".join(options), True)) if u.text)
+            continue
+        custom = message.get("custom")
+        if card is None and kind == "department_card" and isinstance(custom, dict) and custom.get("contacts"):
+            card, card_unit = custom, unit
+        elif card_unit is not None and card_contacts is None and kind == "contacts":
+            card_contacts = unit
+        units.append(unit)
+
+    if card is None or card_unit is None:
+        if not units:
+            return Shaped(safety + ["\n\n".join(q.text for q in questions)] if questions else safety, choices)
+        pages = _pages(units, paging)
+        first = [pages[0]] + (["\n\n".join(q.text for q in questions)] if questions else [])
+        return Shaped(safety + first, choices, pages[1:])
+
+    heading = plain(str(card.get("sms_heading") or ""))
+    if not heading or not card_unit.text.startswith(heading):
+        heading = card_unit.text.split("\n")[0]
+    description = card_unit.text[len(heading) :].strip()
+    reserve = max(gsm7_length(h) for h in paging.more.values()) + 1
+    lines, with_description, complete = first_message(
+        heading, "" if "\n" in description else description, card["contacts"], paging, reserve
+    )
+    rest = [u for u in units if u is not card_unit and not (complete and u is card_contacts)]
+    if description and not with_description:
+        rest.insert(0, _Unit("department_card", description, False))
+    if not lines[0].startswith(heading):  # the heading was cut: the whole card text comes on MORE
+        rest.insert(0, _Unit("department_card", card_unit.text, False))
+    text = "\n".join(lines + ([paging.hint(rest[0].kind)] if rest else []))
+    first = [text] + (["\n\n".join(q.text for q in questions)] if questions else [])
+    return Shaped(safety + first, choices, _pages(rest, paging) if rest else [])

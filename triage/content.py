@@ -15,6 +15,7 @@ import yaml
 
 from triage.content_schema import (
     SMS_CHOICE_PLACEHOLDERS,
+    SMS_CONTACT_PLACEHOLDERS,
     AgentWording,
     Content,
     ServiceTexts,
@@ -120,7 +121,11 @@ def load_sms_texts(content_dir: Optional[str] = None) -> SmsTexts:
         "sms",
         content_dir,
         also_known=lambda where, kind, ref: (
-            where.startswith("sms.choice") and not ref and kind in SMS_CHOICE_PLACEHOLDERS
+            not ref
+            and (
+                (where.startswith("sms.choice") and kind in SMS_CHOICE_PLACEHOLDERS)
+                or (where.startswith("sms.contact") and kind in SMS_CONTACT_PLACEHOLDERS)
+            )
         ),
         more_errors=_sms_choice_errors,
     )
@@ -128,7 +133,15 @@ def load_sms_texts(content_dir: Optional[str] = None) -> SmsTexts:
 
 def _sms_choice_errors(texts: SmsTexts) -> List[str]:
     choice = texts.choice.get()
-    return [] if "{n}" in choice and "{label}" in choice else ["sms.choice: needs {n} and {label}"]
+    errors = [] if "{n}" in choice and "{label}" in choice else ["sms.choice: needs {n} and {label}"]
+    if "other" not in texts.more:
+        errors.append("sms.more: needs 'other' (the hint for any part kind)")
+    for where, text in [("contact", texts.contact), ("contact_hours", texts.contact_hours)] + [
+        (f"contact_short.{kind}", text) for kind, text in texts.contact_short.items()
+    ]:
+        if "{value}" not in text.get():
+            errors.append(f"sms.{where}: needs {{value}}")
+    return errors
 
 
 @lru_cache(maxsize=4)

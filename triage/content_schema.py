@@ -456,10 +456,17 @@ class SmsTexts(Strict):
     error: Text
     greeting_hint: Text  # added to the hello (the greeting part)
     choice: Text
+    # the MORE flow (channels/sms_text.py Paging)
+    more: Dict[str, Text]  # part kind of the next page -> "Reply MORE for ..."; "other": any kind
+    no_more: Text  # MORE when nothing is left
+    contact: Text  # a contact line in the first message: {label}, {value}
+    contact_hours: Text  # the same with {hours}
+    contact_short: Dict[str, Text]  # contact kind -> a shorter line with {value}
 
 
 # The choice line's own placeholders, filled by the SMS channel.
 SMS_CHOICE_PLACEHOLDERS = {"n", "label"}
+SMS_CONTACT_PLACEHOLDERS = {"label", "value", "hours"}
 
 
 # -- Service texts (content/service.yml) -------------------------------------

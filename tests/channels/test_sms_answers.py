@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from channels.render import for_sms
-from channels.sms_text import HARD_LIMIT, MAX_MESSAGES, SOFT_LIMIT, gsm7_length, is_gsm7
+from channels.sms_text import HARD_LIMIT, PAGE_LIMIT, gsm7_length, is_gsm7, segments
 from tests.channels.answers import CONTENT, RENDER, all_answers
 from tests.conftest import FIGURES
 from triage.content import load_sms_texts
@@ -53,59 +53,127 @@ def test_the_answer_list_covers_every_route_question_and_response():
     assert len(ANSWERS) > 1000
 
 
+def every_text(messages):
+    """The first reply and every page sent on MORE."""
+    result = shaped(messages)
+    return result.messages + result.more
+
+
 def test_every_answer_fits_sms_limits_and_is_plain_gsm7():
     within_soft = total = longest = 0
     for name, messages in ANSWERS:
         sms = shaped(messages).messages
-        assert 1 <= len(sms) <= MAX_MESSAGES, name
-        for text in sms:
+        assert 1 <= len(sms) <= 3, name  # safety, the first message, a question
+        for text in every_text(messages):
             assert gsm7_length(text) <= HARD_LIMIT, (name, len(text))
             assert is_gsm7(text), (name, text)
             assert not MARKUP.search(text), (name, text)
             assert "{" not in text and "}" not in text, (name, text)
             total += 1
-            within_soft += gsm7_length(text) <= SOFT_LIMIT
+            within_soft += segments(text) <= 2
             longest = max(longest, gsm7_length(text))
     FIGURES.append(
-        f"SMS: {len(ANSWERS)} answers -> {total} messages; {within_soft / total:.0%} within {SOFT_LIMIT} characters; "
-        f"longest {longest} (limit {HARD_LIMIT}); at most {MAX_MESSAGES} messages each"
+        f"SMS: {len(ANSWERS)} answers -> {total} texts (first replies and MORE pages); {within_soft / total:.0%} "
+        f"within 2 segments; longest {longest} characters (limit {HARD_LIMIT})"
     )
 
 
-def test_single_answers_stay_short():
-    """One route answer (or the overdue path, which is steps plus dates): messages
-    of at most 480 characters; other single answers within 320."""
-    route_messages = []
-    for name, messages in ANSWERS:
-        sms = shaped(messages).messages
-        if name.startswith(("route ", "rights overdue ")):
-            route_messages += [gsm7_length(t) for t in sms]
-            assert max(gsm7_length(t) for t in sms) <= 480, (name, [len(t) for t in sms])
-        elif not name.startswith("two requests"):
-            assert all(gsm7_length(t) <= SOFT_LIMIT for t in sms), (name, sms)
-    within = sum(1 for n in route_messages if n <= SOFT_LIMIT)
-    FIGURES.append(
-        f"SMS route answers: {len(route_messages)} messages; {within / len(route_messages):.0%} within {SOFT_LIMIT} "
-        f"characters; longest {max(route_messages)}"
-    )
+def has_card(messages):
+    return any(m.get("part") == "department_card" and (m.get("custom") or {}).get("contacts") for m in messages)
 
 
-def test_every_route_answer_starts_with_the_department_and_a_contact():
+def test_every_answer_with_a_department_starts_with_one_segment_naming_it_and_a_contact():
+    """Routes in every region, two requests in one message: the first message
+    alone is one GSM-7 segment with where to go and how to reach them."""
+    firsts = 0
     for name, messages in ANSWERS:
-        if not name.startswith("route "):
+        if not has_card(messages):
             continue
-        card = messages[0]["custom"]
+        card = next(m["custom"] for m in messages if m.get("part") == "department_card")
         first = shaped(messages).messages[0]
+        assert is_gsm7(first) and gsm7_length(first) <= 160 and segments(first) == 1, (name, first)
         if card["department_name"]:
             assert first.startswith(RENDER.heading("department", department=card["department"])), name
         assert any(contact["value"] in first for contact in card["contacts"]), (name, first)
+        firsts += 1
+    assert firsts >= 258 + 500
+
+
+def test_the_first_message_ends_with_the_more_hint_when_there_is_more():
+    hints = {RENDER.fill(text) for text in load_sms_texts().more.values()}
+    for name, messages in ANSWERS:
+        result = shaped(messages)
+        if has_card(messages):
+            assert result.more, name  # a route answer always has steps to send
+            assert result.messages[0].split("\n")[-1] in hints, (name, result.messages[0])
+        for page in result.more[:-1]:
+            assert page.split("\n")[-1] in hints, (name, page)
+        if result.more:
+            assert result.more[-1].split("\n")[-1] not in hints, name
+
+
+def test_every_more_page_is_at_most_two_segments():
+    pages = 0
+    for name, messages in ANSWERS:
+        for page in shaped(messages).more:
+            assert segments(page) <= 2 and gsm7_length(page) <= PAGE_LIMIT, (name, page)
+            pages += 1
+    assert pages > 1000
+
+
+def test_first_replies_without_a_question_are_at_most_two_segments():
+    """Questions and the fallback are sent whole (their numbered options are what
+    to answer), everything else starts within two segments."""
+    for name, messages in ANSWERS:
+        texts = shaped(messages).messages
+        if any(m.get("part") in ("choices", "fallback") for m in messages):
+            assert all(segments(t) <= 3 for t in texts), (name, texts)
+        else:
+            assert len(texts) == 1 and segments(texts[0]) <= 2, (name, texts)
+
+
+def test_segment_distribution():
+    """Segments of the first message and of the whole answer with every MORE
+    (bench/sms_segments.py prints the same by kind of answer)."""
+    from collections import Counter
+
+    first, whole = Counter(), Counter()
+    for name, messages in ANSWERS:
+        if name.startswith("route "):
+            result = shaped(messages)
+            first[segments(result.messages[0])] += 1
+            whole[sum(segments(t) for t in result.messages + result.more)] += 1
+    assert set(first) == {1}
+    FIGURES.append(
+        f"SMS route answers ({sum(first.values())}): first message segments {dict(sorted(first.items()))}; "
+        f"whole answer with every MORE {dict(sorted(whole.items()))}"
+    )
+
+
+def test_a_washington_route_names_the_washington_office_first():
+    from tests.channels.answers import all_routes, message
+
+    for name, route in all_routes():
+        if "/western_washington/" not in name or not name.startswith("roi_own_copy/"):
+            continue
+        first = for_sms([message(r) for r in RENDER.route(route)]).messages[0]
+        assert "866-656-4184" in first and "Western Washington" in first, first
+        assert "503-571-5051" not in first and "nw.roi@kp.org" not in first, first
+        return
+    raise AssertionError("no western_washington roi route")
 
 
 def test_nothing_is_lost_when_an_answer_is_shaped():
-    for name, messages in ANSWERS[:400]:
-        words = " ".join(shaped(messages).messages).split()
+    """Every word of every part is sent, in the first reply or on MORE (only the
+    "How to reach them:" heading goes when the first message has every contact whole)."""
+    contacts_heading = RENDER.heading("contacts")
+    for name, messages in ANSWERS[:400] + [a for a in ANSWERS if "western_washington" in a[0]][:200]:
+        words = " ".join(every_text(messages)).split()
         for message in messages:
-            for word in (message.get("text") or "").split():
+            text = message.get("text") or ""
+            if message.get("part") == "contacts":
+                text = text.replace(contacts_heading, "").replace("\n- ", "\n")
+            for word in text.split():
                 assert word in words, (name, word)
 
 
@@ -124,7 +192,7 @@ def test_every_question_offers_numbered_choices_that_map_back():
             assert match_choice(button["title"], result.choices) == button["payload"]
 
 
-@pytest.mark.parametrize("key", ["help", "resumed", "empty", "too_long", "error"])
+@pytest.mark.parametrize("key", ["help", "resumed", "empty", "too_long", "error", "no_more"])
 def test_sms_channel_texts_are_short_plain_and_name_no_number_in_code(key):
     text = RENDER.fill(getattr(load_sms_texts(), key))
     assert len(text) <= 320 and is_gsm7(text) and not MARKUP.search(text)

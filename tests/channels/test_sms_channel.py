@@ -29,9 +29,9 @@ from rasa.shared.core.events import BotUttered, UserUttered
 from sanic import Sanic
 from twilio.request_validator import RequestValidator
 
-from channels.sms import MAX_BODY, STOP_WORDS, SmsInput, keyword, offered_choices, twiml
+from channels.sms import MAX_BODY, STOP_WORDS, SmsInput, asks_more, keyword, offered_choices, twiml
 from channels.sms_config import SmsSettings, conversation_id
-from channels.sms_text import HARD_LIMIT, is_gsm7
+from channels.sms_text import HARD_LIMIT, is_gsm7, segments
 from servers.local_services import free_port
 from triage.content import load_content, load_sms_texts
 from triage.render import Renderer
@@ -46,6 +46,8 @@ TOKEN = "test-auth-token-0123456789"
 KEY = "test-sender-key-0123456789abcdef"
 NUMBER = "+15035550123"
 ROI_PHONE = load_content().contacts["roi_phone"].value
+TEXTS = load_sms_texts()
+NO_MORE = TEXTS.no_more.get()
 IMAGE_BUTTONS = [
     {"title": "X-ray, CT or MRI", "payload": '/inform{"imaging_kind":"xray"}'},
     {"title": "Ultrasound or mammogram", "payload": '/inform{"imaging_kind":"ultrasound"}'},
@@ -309,13 +311,131 @@ def test_the_answer_is_shaped_for_sms(server):
         {"text": "How to reach them:\n- Imaging phone: 503-000-0000", "part": "contacts"},
         {"text": "Pick one", "buttons": IMAGE_BUTTONS},
     ]
-    [first, *rest] = messages(server.text("images")[2])
+    [first] = messages(server.text("images")[2])
     assert first.startswith('Where to go: Imaging. Images come from Imaging - "not" ROI')
     assert "Imaging phone: 503-000-0000" in first
-    assert len(rest) <= 2
+    assert segments(first) == 1 and first.endswith(TEXTS.more["steps"].get())
+    rest = more_until_done(server)
     assert "Reply 1 for X-ray, CT or MRI\nReply 2 for Ultrasound or mammogram\nReply 3 for Dental x-rays" in rest[-1]
     for text in [first, *rest]:
         assert is_gsm7(text) and len(text) <= HARD_LIMIT and "**" not in text
+        assert segments(text) <= 2
+    # the options came on the last page: a digit still picks one
+    server.assistant.reply = lambda text: [{"text": "Thanks."}]
+    server.text("3")
+    assert server.assistant.received[-1].text == IMAGE_BUTTONS[2]["payload"]
+
+
+# -- MORE ---------------------------------------------------------------------------------
+
+ROUTE_CARD = {
+    "type": "department_card",
+    "department": "roi",
+    "department_name": "Release of Information (ROI)",
+    "contacts": [
+        {"kind": "email", "label": "ROI email", "value": "roi@example.org", "hours": None},
+        {"kind": "phone", "label": "ROI phone", "value": "503-000-0001", "hours": "8 am to 4:30 pm"},
+    ],
+}
+
+
+def route_reply(text):
+    return [
+        {
+            "text": "Where to go: Release of Information (ROI). ROI sends a copy.",
+            "custom": ROUTE_CARD,
+            "part": "department_card",
+        },
+        {
+            "text": "Steps:\n" + "\n".join(f"{i}. Do step {i} of the many steps, carefully." for i in range(1, 9)),
+            "part": "steps",
+        },
+        {"text": "What to include:\n- Your full name\n- The dates", "part": "checklist"},
+        {
+            "text": "How to reach them:\n- ROI email: roi@example.org\n- ROI phone: 503-000-0001 (8 am to 4:30 pm)",
+            "part": "contacts",
+        },
+        {"text": "How long: 5 business days.\nCost: Free.", "part": "time_cost"},
+    ]
+
+
+def more_until_done(server, number=NUMBER, words=("MORE", "more please", "Más", "mas", "More")):
+    """Every page of the last answer, asking MORE until that's all (in several spellings)."""
+    pages = []
+    for word in list(words) * 4:
+        [page] = messages(server.text(word, number=number)[2])
+        if page == NO_MORE:
+            return pages
+        pages.append(page)
+    raise AssertionError(f"no end after {len(pages)} pages")
+
+
+def test_more_sends_the_rest_page_by_page_without_a_turn(server):
+    server.assistant.reply = route_reply
+    [first] = messages(server.text("my records")[2])
+    assert first.startswith("Where to go: Release of Information (ROI).")
+    assert "roi@example.org" in first and "503-000-0001" in first and segments(first) == 1
+    pages = more_until_done(server)
+    assert len(pages) >= 2 and all(segments(p) <= 2 for p in pages)
+    assert "1. Do step 1" in pages[0] and "Cost: Free." in pages[-1]
+    assert pages[0].endswith(("Reply MORE for steps.", "Reply MORE for what to include."))
+    assert [m.text for m in server.assistant.received] == ["my records"]  # MORE never reached it
+    tracker = server.tracker()
+    assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["my records"]
+    # MORE once more: still that's all; a new question starts again
+    assert messages(server.text("more")[2]) == [NO_MORE]
+    messages(server.text("my records again")[2])
+    assert more_until_done(server) == pages
+
+
+def test_more_with_nothing_to_send_says_so(server):
+    assert messages(server.text("MORE")[2]) == [NO_MORE]
+    assert server.assistant.received == []
+    server.assistant.reply = lambda text: [{"text": "Short answer."}]
+    server.text("hello")
+    assert messages(server.text("MORE")[2]) == [NO_MORE]
+
+
+def test_a_replayed_more_gets_the_same_page_and_help_does_not_move_the_pages(server):
+    server.assistant.reply = route_reply
+    server.text("my records")
+    sid = {"MessageSid": "SMmore1"}
+    page = messages(server.text("MORE", extra=sid)[2])
+    assert messages(server.text("MORE", extra=sid)[2]) == page  # a retry: the same page
+    assert messages(server.text("HELP")[2])[0].startswith("This text line")
+    following = messages(server.text("MORE")[2])
+    assert following != page and following != [NO_MORE]
+    assert messages(server.text("MORE", extra=sid)[2]) == page  # later still the same
+    # and the original question, replayed, still gets its first message
+    assert server.assistant.received[-1].text == "my records"
+
+
+def test_the_next_page_is_read_from_the_store_so_a_restart_or_another_replica_agrees(harness, tmp_path):
+    db = tmp_path / "shared.db"
+    server = harness.use_store(db)
+    server.assistant.reply = route_reply
+    server.text("my records")
+    first_page = messages(server.text("MORE")[2])
+    other = harness.use_store(db)  # a new store object on the same database: another replica
+    second_page = messages(other.text("MORE")[2])
+    assert second_page != first_page and second_page != [NO_MORE]
+
+
+def test_more_is_not_sent_while_stopped(server):
+    server.assistant.reply = route_reply
+    server.text("my records")
+    server.text("STOP")
+    assert messages(server.text("MORE")[2]) == []
+
+
+@pytest.mark.parametrize("body", ["MORE", "more", " More. ", "more please", "Más", "mas", "MORE!", "send more"])
+def test_more_words(body):
+    assert asks_more(body)
+
+
+@pytest.mark.parametrize("body", ["I need more records", "morel", "2", "", "more copies of my x-rays"])
+def test_not_more_words(body):
+    assert not asks_more(body)
 
 
 # -- numbered choices -----------------------------------------------------------------------

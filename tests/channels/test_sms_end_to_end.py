@@ -23,9 +23,9 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from channels.sms_config import conversation_id
-from channels.sms_text import HARD_LIMIT, MAX_MESSAGES, is_gsm7
+from channels.sms_text import HARD_LIMIT, MAX_MESSAGES, is_gsm7, segments
 from tests.servers.serving import serving
-from triage.content import load_content
+from triage.content import load_content, load_sms_texts
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "current.tar.gz"
@@ -36,6 +36,9 @@ SENDER_KEY = "sms-e2e-sender-key-0123456789abcdef"
 PUBLIC_URL = "https://sms.example.org/webhooks/sms/webhook"
 CONTENT = load_content()
 ROI_PHONE = CONTENT.contacts["roi_phone"].value
+WA_ROI_PHONE = CONTENT.contacts["kpwa_west_roi_phone"].value  # Kaiser Permanente Washington ROI
+NO_MORE = load_sms_texts().no_more.get()
+HINT_STEPS = load_sms_texts().more["steps"].get()
 
 pytestmark = [
     pytest.mark.live,
@@ -144,7 +147,55 @@ def test_lawyer_records_by_sms(server):
     assert tracker(server, number)["slots"]["department"] == "roi"
     assert answer[0].startswith("Where to go: Release of Information (ROI).")
     assert ROI_PHONE in answer[0] and "nw.roi@kp.org" in answer[0]
-    assert "$16.50" in "\n".join(answer)
+    assert len(answer) == 1 and segments(answer[0]) == 1 and answer[0].endswith(HINT_STEPS)
+    pages = the_rest(server, number)
+    assert "$16.50" in "\n".join(pages)
+    assert all(segments(page) <= 2 for page in pages)
+    assert tracker(server, number)["slots"]["department"] == "roi"  # MORE ran no turn
+
+
+def the_rest(server, number, first_word="MORE"):
+    """Every page of the last answer, asking MORE (in several spellings) until that's all."""
+    pages = []
+    for word in [first_word] + ["more please", "Más", "more", "mas", "MORE"] * 3:
+        [page] = text(server, number, word)
+        if page == NO_MORE:
+            return pages
+        pages.append(page)
+    raise AssertionError(f"no end after {len(pages)} pages")
+
+
+def test_more_is_answered_by_the_channel_and_a_replayed_more_gets_the_same_page(server):
+    number = new_number()
+    [first] = text(server, number, "my lawyer needs my medical records")
+    events = stored_events(server, number)
+    params = params_for(number, "more")
+    signature = RequestValidator(TWILIO_TOKEN).compute_signature(PUBLIC_URL, params)
+    replies = [post(server, params, signature) for _ in range(3)]
+    assert {status for status, _ in replies} == {200} and len({body for _, body in replies}) == 1
+    [page] = [m.text for m in ET.fromstring(replies[0][1].encode("utf-8"))]
+    assert page != NO_MORE and page not in first
+    assert stored_events(server, number) == events + 1  # the page sent, once; no user turn
+    state = tracker(server, number)
+    assert state["slots"]["department"] == "roi"
+    assert [e["text"] for e in state["events"] if e["event"] == "user"] == ["my lawyer needs my medical records"]
+    [following] = text(server, number, "MORE")
+    assert following != page  # the next page, not the same one again
+    assert post(server, params, signature)[1] == replies[0][1]  # still the same reply for that text
+
+
+def test_a_washington_conversation_gets_the_washington_office_first(server):
+    number = new_number()
+    answer = text(server, number, "I live in Seattle and need my records")
+    for _ in range(3):  # answer any question with its first option until there is a department
+        if tracker(server, number)["slots"]["department"]:
+            break
+        answer = text(server, number, "1")
+    assert tracker(server, number)["slots"]["department"] == "roi"
+    first = answer[0]
+    assert segments(first) == 1
+    assert WA_ROI_PHONE in first and "Western Washington" in first, first
+    assert ROI_PHONE not in first and "nw.roi@kp.org" not in first and "Portland" not in first, first
 
 
 def test_forged_texts_are_refused_and_never_stored(server):

@@ -75,3 +75,31 @@ def test_the_same_text_at_the_same_moment_is_one_turn(server):
     assert {status for status, _, _ in answers} == {200}
     assert len({body for _, body, _ in answers}) == 1
     assert turns(server, number) == 1
+
+
+def more_page(text, n, sid):
+    return BotUttered(text, metadata={"sms": {"more": n, "message_sid": sid}})
+
+
+def test_a_replayed_more_is_answered_from_the_page_it_got():
+    """MORE is answered by the channel (no turn): the page sent is kept as a marked
+    bot event, so a replay of that MessageSid gets the same page, the answer of
+    the question stays what it was, and the next MORE knows how many were sent."""
+    from channels.sms import last_answer, stored_more
+
+    tracker = DialogueStateTracker.from_events(
+        "sms-x",
+        [
+            user("my lawyer needs my records", "SM1"),
+            BotUttered("Where to go: ROI.", metadata={"part": "department_card"}),
+            more_page("Steps: ...", 1, "SM2"),
+            more_page("What to include: ...", 2, "SM3"),
+        ],
+    )
+    assert stored_more(tracker, "SM2") == "Steps: ..." and stored_more(tracker, "SM3") == "What to include: ..."
+    assert stored_more(tracker, "SM1") is None and stored_more(tracker, None) is None
+    assert [m["text"] for m in stored_answer(tracker, "SM1")] == ["Where to go: ROI."]  # pages not part of it
+    answer, sent = last_answer(tracker)
+    assert [m["text"] for m in answer] == ["Where to go: ROI."] and sent == 2
+    tracker.update(user("2", "SM4"))
+    assert last_answer(tracker) == ([], 0)  # a new text: the pages start again with its answer
