@@ -167,6 +167,7 @@
 
   // Before sending something that looks like an identifier.
   var warning = el("div", "rc-warning");
+  warning.setAttribute("role", "alert");
   warning.hidden = true;
   var warningText = el("p", "rc-warning-text");
   warningText.id = "rc-warning-text";
@@ -582,10 +583,9 @@
     var found = maskIdentifiers(text).found;
     if (found.length && !confirmed) {
       pendingWarning = text;
-      warningText.textContent = "This looks like " + found.join(" and ") +
-        ". The assistant does not need it. Edit your message, or send it anyway: it will be hidden on screen.";
+      warningText.textContent = "This looks like " + found.join(" and ") + ". You don't need to share it here.";
       warning.hidden = false;
-      sendAnyway.focus();
+      editIt.focus(); // the safe choice first: Enter again does not send it
       return;
     }
     warning.hidden = true;
