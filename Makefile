@@ -83,7 +83,14 @@ lint: setup
 unit: setup
 	$(LOADENV) $(BIN)/python -m pytest tests -m unit
 
-test: lint unit train validate
+# axe-core (npm, pinned in package-lock.json) for the widget's accessibility
+# tests; only the test run needs it, the page never loads it.
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+test: lint unit train validate $(AXE)
 	$(LOADENV) $(BIN)/python -m pytest tests -m "not unit"
 
 clean:

@@ -32,7 +32,12 @@ SECURITY_HEADERS: Dict[str, str] = {
     "X-Frame-Options": "SAMEORIGIN",
     "Cache-Control": "no-store",
 }
-MIME = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+MIME = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+}
 
 
 def secure(resp: HTTPResponse) -> HTTPResponse:

@@ -7,8 +7,10 @@ question's slot). Every input channel of ours collects the messages whole
 (:class:`WholeMessages`) and renders them here:
 
 - ``for_rest``: text, buttons, ``custom`` and the part's kind, one message per part;
-- ``for_web``: the widget shows the department card and the letter from
-  ``custom``; a letter's text only introduces it;
+- ``for_web``: at most two bubbles for a route's answer: the department card
+  (from ``custom``, with its contacts, so the contacts part is dropped) and one
+  bubble of what to do (steps, what to include, time and cost merged); a letter
+  is shown from ``custom`` and its text only introduces it;
 - ``for_agent``: questions, the fallback, hello and "anything else?" in the words
   an agent says to a caller (content/agent.yml); the checklist and the contacts are
   left to the card the console shows; a letter becomes what to read out;
@@ -74,13 +76,44 @@ def for_rest(messages: Sequence[Message]) -> List[Message]:
     return [{key: m[key] for key in REST_KEYS if m.get(key)} for m in _safety_first(messages)]
 
 
+# The parts of a route's answer that the widget shows together as one bubble,
+# "what to do": the steps, what to include, how long and how much.
+WEB_WHAT_TO_DO = ("steps", "checklist", "time_cost")
+
+
 def for_web(messages: Sequence[Message], language: str = "en") -> List[Message]:
-    """The web widget: a letter's card is shown as a fillable letter, so its text
-    only introduces it."""
-    shown = []
+    """The web widget. Four or five bubbles for one answer were too many to read
+    on a phone, and the contacts came twice (in the card and as text), so:
+
+    - the contacts part is dropped when a department card of the turn shows them;
+    - steps, what to include, time and cost that follow each other become one
+      message (part ``steps``, the texts one after the other, their kinds in
+      ``merged``), unless one of them has buttons;
+    - a letter's card is shown as a fillable letter, so its text only introduces it;
+    - safety (911 / 988) stays first and is never merged into anything.
+    """
+    shown: List[Message] = []
+    card_has_contacts = any(
+        part_of(m) == "department_card" and (m.get("custom") or {}).get("contacts") for m in messages
+    )
     for message in _safety_first(messages):
-        if part_of(message) == "letter":
+        kind = part_of(message)
+        if kind == "contacts" and card_has_contacts:
+            continue  # the card shows them, with their hours
+        if kind == "letter":
             message = _with_text(message, _letter_words(message, "offer", language))
+        previous = shown[-1] if shown else None
+        if (
+            kind in WEB_WHAT_TO_DO
+            and previous is not None
+            and part_of(previous) in WEB_WHAT_TO_DO
+            and not previous.get("buttons")
+            and not message.get("buttons")
+        ):
+            texts = [t for t in (previous.get("text"), message.get("text")) if t]
+            merged = previous.get("merged") or [part_of(previous)]
+            shown[-1] = {**previous, "text": "\n".join(texts), "part": "steps", "merged": merged + [kind]}
+            continue
         shown.append(message)
     return shown
 

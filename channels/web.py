@@ -3,8 +3,18 @@
 Everything is under ``/chat/`` on the Rasa server:
 
 - ``GET /chat/``            a demo page that embeds the widget the way a health
-                            system's site would (one script tag and a container);
+                            system's site would (one script tag and a container):
+                            a launcher button in the bottom right corner;
+- ``GET /chat/inline``      the same with ``data-mode="inline"``: the chat in the page;
 - ``GET /chat/widget.js``, ``/chat/widget.css``  the widget itself;
+- ``GET /chat/config``      what the widget shows from the content files: the
+                            organization's name, the emergency and crisis numbers,
+                            the ROI phone and its hours, the "can't answer" text
+                            (so no fact is written into the JavaScript);
+- ``GET /chat/favicon.svg`` the demo pages' icon. Not ``/favicon.ico``: Rasa mounts
+                            each channel's routes under its own prefix and
+                            ``rasa run`` owns the app, so a channel cannot add a
+                            route at the root; the pages link this one instead;
 - ``POST /chat/webhook``    ``{"sender", "message"}`` -> the bot's messages as JSON
                             (like Rasa's REST channel: text, buttons, ``custom``).
 
@@ -15,7 +25,7 @@ needed. Conversations are reported under channel name ``web``.
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Text
+from typing import Any, Awaitable, Callable, Dict, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint
@@ -25,10 +35,34 @@ from sanic.response import HTTPResponse
 from channels.http import answer_message, json, static_file
 from channels.render import WholeMessages, for_web
 from channels.senders import refusal
+from triage.content import load_content, load_service_texts
+from triage.conversation_content import load_conversation
+from triage.render import Renderer
 
 logger = logging.getLogger(__name__)
 
-ASSETS = ("widget.js", "widget.css")
+ASSETS = ("widget.js", "widget.css", "favicon.svg")
+# The contact whose number and hours the widget shows in its header and when the
+# assistant cannot be reached (content/organization.yml).
+ROI_PHONE = "roi_phone"
+
+
+def widget_config(language: str = "en") -> Dict[str, str]:
+    """The facts the widget shows, from the content files (one place to change them)."""
+    content = load_content()
+    render = Renderer(content, language)
+    numbers = load_conversation().numbers
+    phone = content.contacts[ROI_PHONE]
+    hours = content.hours[phone.hours].text.get(language) if phone.hours else ""
+    return {
+        "organization": content.organization.name.get(language),
+        "emergency": numbers["emergency"].value,
+        "crisis": numbers["crisis_line"].value,
+        "phone_label": phone.label.get(language),
+        "phone": phone.value,
+        "hours": hours,
+        "unavailable": render.fill(load_service_texts().unavailable),
+    }
 
 
 class WebOutput(WholeMessages):
@@ -51,6 +85,16 @@ class WebChatInput(InputChannel):
         @bp.get("/")
         async def page(_: Request) -> HTTPResponse:
             return static_file("widget", "index.html")
+
+        @bp.get("/inline")
+        async def inline_page(_: Request) -> HTTPResponse:
+            return static_file("widget", "inline.html")
+
+        config = widget_config()
+
+        @bp.get("/config")
+        async def facts(_: Request) -> HTTPResponse:
+            return json(config)
 
         for asset in ASSETS:
             bp.add_route(_asset_handler(asset), f"/{asset}", methods=["GET"], name=asset.replace(".", "_"))

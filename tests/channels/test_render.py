@@ -76,8 +76,32 @@ def test_agent_route_leaves_checklist_and_contacts_to_the_card(content):
     assert "Steps:" in texts(shown) and "$16.50" in texts(shown)
     card = shown[0]["custom"]
     assert card["include"] and any(c["value"] == "503-571-5051" for c in card["contacts"])
-    # the patient's channels keep them
-    assert "How to reach them:" in texts(for_web(messages)) and "What to include:" in texts(for_rest(messages))
+    # REST keeps every part; the widget keeps what to include (its card shows the contacts)
+    assert "How to reach them:" in texts(for_rest(messages)) and "What to include:" in texts(for_rest(messages))
+    assert "What to include:" in texts(for_web(messages))
+
+
+def test_web_route_answer_is_two_bubbles_with_the_contacts_once(content):
+    messages = route_messages(content, request="records", recipient="lawyer")
+    assert len(messages) >= 4  # card, steps, checklist, contacts, time and cost
+    shown = for_web(messages)
+    assert [m["part"] for m in shown] == ["department_card", "steps"]
+    assert shown[0]["custom"]["contacts"] and "How to reach them:" not in texts(shown)
+    steps = shown[1]["text"]
+    assert steps.index("Steps:") < steps.index("What to include:") < steps.index("$16.50")
+    assert shown[1]["merged"] == ["steps", "checklist", "time_cost"]
+
+
+def test_web_keeps_contacts_without_a_card_and_safety_first_unmerged(content):
+    route = triage(Facts(request="records", recipient="lawyer"), content)
+    alone = sent([Reply(Renderer(content).contacts_text(route), part="contacts")])
+    assert "503-571-5051" in texts(for_web(alone))
+    messages = [{"text": "Call 911 now.", "part": "safety"}] + route_messages(
+        content, request="records", recipient="lawyer"
+    )
+    shown = for_web(messages)
+    assert [m["part"] for m in shown] == ["safety", "department_card", "steps"]
+    assert shown[0]["text"] == "Call 911 now."
 
 
 def test_agent_keeps_contacts_when_there_is_no_card(content):

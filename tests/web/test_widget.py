@@ -13,8 +13,12 @@ from tests.web.contrast import contrast_ratio
 INJECTION = "<img src=x onerror=alert(1)>"
 
 
-def open_widget(page, server):
-    page.goto(f"{server['base']}/chat/")
+def open_widget(page, server, path="/chat/"):
+    """The demo page with the chat opened from its launcher (when closed)."""
+    page.goto(f"{server['base']}{path}")
+    launcher = page.locator(".rc-launcher")
+    if launcher.count() and launcher.get_attribute("aria-expanded") != "true":
+        launcher.click()
     page.get_by_role("button", name="X-rays or scans").wait_for()  # the greeting's choices
     return page.locator(".rc-log")
 
@@ -103,36 +107,56 @@ def test_a_new_tab_starts_a_new_conversation(context, server):
     assert second.locator(".rc-user").count() == 0
 
 
+def active(page):
+    return page.evaluate("document.activeElement.textContent || document.activeElement.id")
+
+
 def test_keyboard_only(page, server, shot):
     page.goto(f"{server['base']}/chat/")
-    page.get_by_role("button", name="X-rays or scans").wait_for()
     focused = []
-    for _ in range(12):
+    for _ in range(12):  # Tab through the page to the launcher, open it with Enter
         page.keyboard.press("Tab")
-        focused.append(page.evaluate("document.activeElement.textContent || document.activeElement.id"))
-        if page.evaluate("document.activeElement.id") == "rc-input":
+        focused.append(active(page))
+        if page.evaluate("document.activeElement.classList.contains('rc-launcher')"):
             break
-    assert "Start over" in focused and focused[-1] == "rc-input"
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="X-rays or scans").wait_for()
+    assert active(page) == "rc-input"  # opening puts the cursor in the input
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineWidth")
     assert float(outline.replace("px", "")) >= 2  # visible focus
     page.keyboard.type("i need my images")
     page.keyboard.press("Enter")
     page.get_by_role("button", name="Eye photos").wait_for()
-    # back into the log with Shift+Tab until a choice button has focus, then Enter
-    for _ in range(10):
+    # input, then the latest message's choices, in order
+    titles = page.locator(".rc-choice:enabled").all_inner_texts()
+    page.keyboard.press("Tab")
+    assert active(page) == titles[0]
+    for title in titles[1:]:
+        page.keyboard.press("Tab")
+        assert active(page) == title
+    page.keyboard.press("Tab")
+    assert active(page) == "Send"
+    for _ in titles:
         page.keyboard.press("Shift+Tab")
-        if page.evaluate("document.activeElement.textContent") == "Eye photos":
-            break
-    assert page.evaluate("document.activeElement.textContent") == "Eye photos"
+    assert active(page) == titles[0]
+    page.keyboard.press("Shift+Tab")
+    assert active(page) == "rc-input"
+    page.keyboard.press("Tab")
+    while active(page) != "Eye photos":
+        page.keyboard.press("Tab")
     page.keyboard.press("Enter")
+    assert active(page) == "rc-input"  # focus back in the input after a choice
     page.locator(".rc-card").last.wait_for()
     assert "Release of Information" in page.locator(".rc-card").last.inner_text()
+    assert active(page) == "rc-input"
     shot(page, "keyboard")
 
 
 def test_accessibility_labels_and_live_region(page, server):
     log = open_widget(page, server)
-    assert log.get_attribute("role") == "log" and log.get_attribute("aria-live") == "polite"
+    # the log keeps list semantics inside it; new answers are read from one polite region
+    assert log.get_attribute("role") == "log" and log.locator("> ol > li").count() >= 1
+    assert page.locator("[aria-live='polite']").count() == 1
     assert page.get_by_label("Your message").count() == 1
     assert page.locator(".rc-typing").get_attribute("role") == "status"
     assert page.locator(".rc-buttons").first.get_attribute("aria-label") == "Choices"
@@ -186,7 +210,8 @@ def test_colour_contrast_meets_wcag_aa(page, server):
         }
         const sel = ['.rc-title', '.rc-restart', '.rc-bot .rc-text p', '.rc-user .rc-text', '.rc-time',
                      '.rc-user .rc-time', '.rc-link', '.rc-choice', '.rc-choice:disabled', '.rc-send', '.rc-label',
-                     '.rc-hint', '.rc-typing', '.rc-card h3', '.rc-hours'];
+                     '.rc-hint', '.rc-typing', '.rc-card h3', '.rc-hours', '.rc-org', '.rc-close', '.rc-notice',
+                     '.rc-hours-line', '.rc-launcher', '.rc-more'];
         return sel.flatMap(s => Array.from(document.querySelectorAll(s)).slice(0, 3)
           .map(e => [s, getComputedStyle(e).color, bg(e)]));
       }"""
@@ -202,10 +227,10 @@ def test_nothing_loaded_from_other_hosts_and_csp(page, server):
     response = page.goto(f"{server['base']}/chat/")
     csp = response.headers["content-security-policy"]
     assert "default-src 'self'" in csp and "script-src 'self'" in csp and "connect-src 'self'" in csp
-    page.get_by_role("button", name="X-rays or scans").wait_for()
+    open_widget(page, server)
     say(page, "hello")
     assert hosts == {urlparse(server["base"]).netloc}
-    for asset in ("widget.js", "widget.css"):
+    for asset in ("widget.js", "widget.css", "favicon.svg", "config", "inline"):
         with urllib.request.urlopen(f"{server['base']}/chat/{asset}") as r:
             assert "default-src 'self'" in r.headers["Content-Security-Policy"]
 

@@ -1,13 +1,18 @@
 /* Records and forms chat widget.
  *
  * Embed: <div id="records-chat"></div> <script src="/chat/widget.js" defer></script>
+ * The chat opens from a button in the bottom right corner; with
+ * <div id="records-chat" data-mode="inline"> it is shown in the page instead.
  *
  * Safety: every text from the user or the assistant is put in the page with
  * textContent or as text nodes; this file never assigns innerHTML. Links are
  * built as elements and only for https:, tel: and mailto: addresses.
  * Privacy: the conversation is kept in sessionStorage (this browser tab only),
- * never in localStorage; what a person types into a letter's blanks is never
- * stored or sent anywhere.
+ * never in localStorage, and what the person typed is kept there masked (SSN,
+ * card, record number, date of birth); what a person types into a letter's
+ * blanks is never stored or sent anywhere.
+ * Facts (organization, phone, hours, 911 / 988) come from GET config, which the
+ * server reads from the content files: none is written here.
  */
 (function () {
   "use strict";
@@ -16,8 +21,10 @@
   var base = new URL(".", script.src).href; // the folder widget.js came from, e.g. /chat/
   var endpoint = base + "webhook";
   var STORE = "records-chat";
+  var FOLD_AFTER = 3; // steps shown before "Show all steps"
   var container = document.getElementById(script.getAttribute("data-container") || "records-chat");
   if (!container) { return; }
+  var inline = container.getAttribute("data-mode") === "inline";
 
   if (!document.querySelector('link[data-records-chat]')) {
     var css = document.createElement("link");
@@ -35,11 +42,57 @@
     return node;
   }
 
+  function button(className, text) {
+    var b = el("button", className, text);
+    b.type = "button";
+    return b;
+  }
+
   function newSender() {
     if (window.crypto && crypto.randomUUID) { return "web-" + crypto.randomUUID(); }
     var bytes = new Uint8Array(16);
     crypto.getRandomValues(bytes);
     return "web-" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  // ---- identifiers --------------------------------------------------------
+  // The same kinds and labels as the server's privacy/masking.py (which masks
+  // again before anything is stored): a date of birth, SSN or record number
+  // after its cue word, any 13 to 19 digit card number, any 123-45-6789 number.
+  // No lookbehind: older Safari would refuse the whole script.
+  var MONTHS = "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|" +
+    "sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?";
+  var DATE = "(?:\\d{1,4}\\s*[/.\\-]\\s*\\d{1,2}\\s*[/.\\-]\\s*\\d{2,4}" +
+    "|(?:" + MONTHS + ")\\.?\\s+\\d{1,2}(?:st|nd|rd|th)?(?:,?\\s*\\d{2,4})?" +
+    "|\\d{1,2}(?:st|nd|rd|th)?\\s+(?:of\\s+)?(?:" + MONTHS + ")\\.?(?:,?\\s*\\d{2,4})?" +
+    "|(?:" + MONTHS + ")\\.?,?\\s+\\d{4}|\\d{1,2}\\s*/\\s*\\d{1,2}|(?:19|20)\\d{2})";
+  var IDENTIFIERS = [
+    { label: "[date of birth]", words: "a date of birth", pattern: new RegExp(
+      "\\b(born|birth\\s*date|date\\s+of\\s+birth|d\\.?\\s?o\\.?\\s?b\\.?|birthday|bday|b-day)" +
+      "([\\s:,#\\-]*(?:(?:is|was|on|the|in|my|:)[\\s:,]+){0,3})" + DATE, "gi") },
+    { label: "[ssn]", words: "a Social Security number", pattern: new RegExp(
+      "\\b(ssn|s\\.s\\.n\\.?|social\\s+security(?:\\s+(?:number|no\\.?|#))?)" +
+      "([\\s:#\\-]*(?:(?:is|number|no\\.?|=|:)[\\s:#]*){0,2})\\d(?:[ .\\-]?\\d){3,10}", "gi") },
+    { label: "[record number]", words: "a record number", pattern: new RegExp(
+      "\\b(mrn|m\\.r\\.n\\.?|medical\\s+record(?:\\s+number|\\s+no\\.?|\\s+#)?|record\\s+(?:number|no\\.?|#)|" +
+      "chart\\s+(?:number|no\\.?|#)|patient\\s+(?:id|number|no\\.?|#)|member\\s+(?:id|number|no\\.?|#)|" +
+      "account\\s+(?:number|no\\.?|#))([\\s:#\\-]*(?:(?:is|=|:)[\\s:#]*)?)" +
+      "(?=[A-Za-z0-9\\-]*\\d)[A-Za-z0-9][A-Za-z0-9\\-]{3,29}", "gi") },
+    { label: "[card number]", words: "a card number", pattern: /(^|[^0-9])()\d(?:[ .\-]?\d){12,18}(?![0-9])/g },
+    { label: "[ssn]", words: "a Social Security number", pattern: /(^|[^0-9])()(?:\d{3}[ .\-]\d{2}[ .\-]\d{4}|\d{9})(?![0-9])/g }
+  ];
+
+  // The text with identifiers replaced by their labels (the cue words kept, so
+  // the message still reads), and which kinds were found.
+  function maskIdentifiers(text) {
+    var found = [];
+    IDENTIFIERS.forEach(function (kind) {
+      text = String(text).replace(kind.pattern, function (match, cue, gap) {
+        if (found.indexOf(kind.words) < 0) { found.push(kind.words); }
+        return cue + gap + kind.label;
+      });
+    });
+    return { text: text, found: found };
   }
 
   // ---- state (sessionStorage only) ---------------------------------------
@@ -48,7 +101,7 @@
       var saved = JSON.parse(sessionStorage.getItem(STORE) || "null");
       if (saved && typeof saved.sender === "string" && Array.isArray(saved.messages)) { return saved; }
     } catch (e) { /* start fresh */ }
-    return { sender: newSender(), messages: [] };
+    return { sender: newSender(), messages: [], open: false };
   }
   var state = load();
   function save() {
@@ -56,26 +109,75 @@
   }
 
   // ---- layout -------------------------------------------------------------
-  var root = el("section", "rc");
+  var root = el("section", "rc " + (inline ? "rc-inline" : "rc-panel"));
+  root.id = "rc-panel";
   root.setAttribute("aria-labelledby", "rc-title");
   var head = el("div", "rc-head");
+  var heading = el("div", "rc-heading");
   var title = el("h2", "rc-title", "Records and forms help");
   title.id = "rc-title";
-  var restart = el("button", "rc-restart", "Start over");
-  restart.type = "button";
-  head.appendChild(title);
-  head.appendChild(restart);
+  var org = el("p", "rc-org");
+  heading.appendChild(title);
+  heading.appendChild(org);
+  var tools = el("div", "rc-tools");
+  var restart = button("rc-restart", "Start over");
+  tools.appendChild(restart);
+  var close = null;
+  if (!inline) {
+    close = button("rc-close", "Close");
+    close.setAttribute("aria-label", "Close chat");
+    tools.appendChild(close);
+  }
+  head.appendChild(heading);
+  head.appendChild(tools);
 
-  var log = el("ol", "rc-log");
+  // Filled from the server's content (GET config); empty until it answers.
+  var notice = el("p", "rc-notice");
+  notice.hidden = true;
+  var hoursLine = el("p", "rc-hours-line");
+  hoursLine.hidden = true;
+
+  // The conversation: a scrollable log (a div, so the list keeps its list
+  // semantics) around an <ol>. The log itself is not live: it would read the
+  // person's own messages back and the whole list again after "Start over".
+  // New answers are read once from the announcer below instead.
+  var log = el("div", "rc-log");
   log.setAttribute("role", "log");
-  log.setAttribute("aria-live", "polite");
-  log.setAttribute("aria-relevant", "additions");
+  log.setAttribute("aria-live", "off");
   log.setAttribute("aria-label", "Conversation");
-  log.tabIndex = 0;
+  log.tabIndex = 0; // scrollable by keyboard
+  var list = el("ol", "rc-list");
+  log.appendChild(list);
+
+  var announcer = el("div", "rc-sr rc-announce");
+  announcer.setAttribute("aria-live", "polite");
 
   var typing = el("p", "rc-typing", "The assistant is typing…");
   typing.setAttribute("role", "status");
   typing.hidden = true;
+
+  // When the assistant cannot be reached: what happened, Retry, and the phone.
+  var problem = el("div", "rc-problem");
+  problem.setAttribute("role", "alert");
+  problem.hidden = true;
+  var problemText = el("div", "rc-problem-text");
+  var retry = button("rc-action rc-retry", "Retry");
+  problem.appendChild(problemText);
+  problem.appendChild(retry);
+
+  // Before sending something that looks like an identifier.
+  var warning = el("div", "rc-warning");
+  warning.setAttribute("role", "alert");
+  warning.hidden = true;
+  var warningText = el("p", "rc-warning-text");
+  warningText.id = "rc-warning-text";
+  var warningRow = el("div", "rc-row");
+  var editIt = button("rc-action rc-edit", "Edit message");
+  var sendAnyway = button("rc-action rc-send-anyway", "Send anyway");
+  warningRow.appendChild(editIt);
+  warningRow.appendChild(sendAnyway);
+  warning.appendChild(warningText);
+  warning.appendChild(warningRow);
 
   var form = el("form", "rc-form");
   var label = el("label", "rc-label", "Your message");
@@ -97,11 +199,50 @@
   form.appendChild(row);
   form.appendChild(hint);
 
-  root.appendChild(head);
-  root.appendChild(log);
-  root.appendChild(typing);
-  root.appendChild(form);
+  [head, notice, hoursLine, log, typing, announcer, problem, warning, form].forEach(function (n) { root.appendChild(n); });
+
+  // A speech bubble drawn as SVG elements (no file, no font needed); decorative.
+  function chatIcon() {
+    var NS = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", "rc-launcher-icon");
+    var path = document.createElementNS(NS, "path");
+    path.setAttribute("d", "M4 4h16a2 2 0 0 1 2 2v9a2 2 0 0 1-2 2h-9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z");
+    path.setAttribute("fill", "currentColor");
+    svg.appendChild(path);
+    return svg;
+  }
+
+  var launcher = null;
+  if (!inline) {
+    launcher = button("rc-launcher", null);
+    launcher.appendChild(chatIcon());
+    launcher.appendChild(el("span", null, "Records and forms help"));
+    launcher.setAttribute("aria-controls", root.id);
+    container.appendChild(launcher);
+  }
   container.appendChild(root);
+
+  // ---- facts from the content files ----------------------------------------
+  var config = null;
+  function showConfig(c) {
+    config = c;
+    org.textContent = c.organization;
+    notice.textContent = "Not for emergencies: call " + c.emergency + ". In a crisis, call or text " + c.crisis + ".";
+    notice.hidden = false;
+    hoursLine.textContent = "";
+    hoursLine.appendChild(document.createTextNode(c.phone_label + ": "));
+    hoursLine.appendChild(link(telHref(c.phone), c.phone, false));
+    hoursLine.appendChild(document.createTextNode(", " + c.hours));
+    hoursLine.hidden = false;
+  }
+  fetch(base + "config", { credentials: "same-origin" })
+    .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
+    .then(showConfig)
+    .catch(function () { /* the lines stay hidden; the chat still works */ });
 
   // ---- rendering ------------------------------------------------------------
   var LINK = /(https:\/\/[^\s<>"]*[^\s<>".,;:!?)])|([A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})|(\b(?:[a-z0-9-]+\.)+(?:org|com|gov|net)\b)|(\b\d{3}-\d{3}-\d{4}\b)/g;
@@ -111,7 +252,11 @@
   function link(href, text, external) {
     var a = el("a", "rc-link", text);
     a.href = href;
-    if (external) { a.target = "_blank"; a.rel = "noopener noreferrer"; }
+    if (external) {
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      a.appendChild(el("span", "rc-sr", " (opens in a new tab)")); // a new tab is a surprise otherwise
+    }
     return a;
   }
 
@@ -134,20 +279,43 @@
   // Lines "1. ..." become a numbered list, "- ..." a bulleted list, others paragraphs.
   function richText(text) {
     var box = el("div", "rc-text");
-    var list = null, kind = null;
+    var items = null, kind = null;
     String(text).split("\n").forEach(function (line) {
       var numbered = /^\d+\.\s+(.*)$/.exec(line);
       var bullet = /^-\s+(.*)$/.exec(line);
       var itemKind = numbered ? "ol" : bullet ? "ul" : null;
       if (itemKind) {
-        if (kind !== itemKind) { list = el(itemKind); box.appendChild(list); kind = itemKind; }
-        list.appendChild(linkify(el("li"), (numbered || bullet)[1]));
+        if (kind !== itemKind) { items = el(itemKind); box.appendChild(items); kind = itemKind; }
+        items.appendChild(linkify(el("li"), (numbered || bullet)[1]));
       } else {
-        list = null; kind = null;
+        items = null; kind = null;
         if (line.trim()) { box.appendChild(linkify(el("p"), line)); }
       }
     });
     return box;
+  }
+
+  var foldCount = 0;
+  // Long steps: the first few, then a "Show all steps" button (a disclosure:
+  // aria-expanded says whether the rest is shown). What to include, time and
+  // cost stay visible below.
+  function foldSteps(box) {
+    var steps = box.querySelector("ol");
+    if (!steps || steps.children.length <= FOLD_AFTER) { return; }
+    foldCount += 1;
+    steps.id = "rc-steps-" + foldCount;
+    var rest = Array.prototype.slice.call(steps.children, FOLD_AFTER);
+    var toggle = button("rc-action rc-more", "Show all steps (" + steps.children.length + ")");
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.setAttribute("aria-controls", steps.id);
+    rest.forEach(function (li) { li.hidden = true; });
+    toggle.addEventListener("click", function () {
+      var open = toggle.getAttribute("aria-expanded") !== "true";
+      rest.forEach(function (li) { li.hidden = !open; });
+      toggle.setAttribute("aria-expanded", String(open));
+      toggle.textContent = open ? "Show fewer steps" : "Show all steps (" + steps.children.length + ")";
+    });
+    steps.parentNode.insertBefore(toggle, steps.nextSibling);
   }
 
   function contactItem(contact) {
@@ -169,9 +337,9 @@
     if (card.department_name && card.title) { box.appendChild(el("p", "rc-card-title", card.title)); }
     if (Array.isArray(card.contacts) && card.contacts.length) {
       box.appendChild(el("h4", null, "How to reach them"));
-      var list = el("ul", "rc-contacts");
-      card.contacts.forEach(function (c) { list.appendChild(contactItem(c)); });
-      box.appendChild(list);
+      var contacts = el("ul", "rc-contacts");
+      card.contacts.forEach(function (c) { contacts.appendChild(contactItem(c)); });
+      box.appendChild(contacts);
     }
     return box;
   }
@@ -186,8 +354,9 @@
     box.appendChild(el("h3", null, payload.title || "Letter"));
     var fields = el("div", "rc-letter-fields");
     var values = {};
+    // A heading names the preview: aria-label is not allowed on a plain div.
+    var previewTitle = el("h4", "rc-letter-preview", "Your letter");
     var preview = el("div", "rc-letter-text");
-    preview.setAttribute("aria-label", "Your letter");
     var parts = Array.isArray(payload.parts) ? payload.parts : [String(payload.text || "")];
 
     function textOf(blankText) {
@@ -219,11 +388,11 @@
     refresh();
     box.appendChild(el("p", "rc-hint", "Fill in the blanks. What you type stays on this screen: it is not sent or saved."));
     box.appendChild(fields);
+    box.appendChild(previewTitle);
     box.appendChild(preview);
 
     var actions = el("div", "rc-row");
-    var print = el("button", "rc-action", "Print");
-    print.type = "button";
+    var print = button("rc-action", "Print");
     print.addEventListener("click", function () {
       document.documentElement.classList.add("rc-print-letter");
       box.classList.add("rc-printing");
@@ -235,8 +404,7 @@
       window.addEventListener("afterprint", done);
       window.print();
     });
-    var download = el("button", "rc-action", "Download .txt");
-    download.type = "button";
+    var download = button("rc-action", "Download .txt");
     download.addEventListener("click", function () {
       var blob = new Blob([textOf(function (p) { return "[" + p.label + "]"; }) + "\n"], { type: "text/plain;charset=utf-8" });
       var a = document.createElement("a");
@@ -260,9 +428,15 @@
 
   function render(message, live) {
     var item = el("li", "rc-msg " + (message.from === "user" ? "rc-user" : "rc-bot"));
+    if (message.part) { item.setAttribute("data-part", message.part); }
     item.appendChild(el("span", "rc-sr", message.from === "user" ? "You said:" : "Assistant said:"));
     if (typeof message.text === "string") {
-      item.appendChild(message.from === "user" ? el("p", "rc-text", message.text) : richText(message.text));
+      if (message.from === "user") { item.appendChild(el("p", "rc-text", message.text)); }
+      else {
+        var box = richText(message.text);
+        if (message.part === "steps") { foldSteps(box); }
+        item.appendChild(box);
+      }
     }
     if (message.custom && message.custom.type === "department_card") { item.appendChild(departmentCard(message.custom)); }
     else if (message.custom && message.custom.type === "letter") { item.appendChild(letter(message.custom)); }
@@ -271,21 +445,21 @@
       group.setAttribute("role", "group");
       group.setAttribute("aria-label", "Choices");
       message.buttons.forEach(function (b) {
-        var button = el("button", "rc-choice", b.title);
-        button.type = "button";
-        button.disabled = !live;
-        button.addEventListener("click", function () { submit(b.payload, b.title); });
-        group.appendChild(button);
+        var choice = button("rc-choice", b.title);
+        choice.disabled = !live;
+        // Enter and Space click a button too; focus goes back to the input.
+        choice.addEventListener("click", function () { submit(b.payload, b.title); input.focus(); });
+        group.appendChild(choice);
       });
       item.appendChild(group);
     }
     item.appendChild(timeLabel(message.time));
-    log.appendChild(item);
+    list.appendChild(item);
     return item;
   }
 
   function renderAll() {
-    log.textContent = "";
+    list.textContent = "";
     var lastUser = -1;
     state.messages.forEach(function (m, i) { if (m.from === "user") { lastUser = i; } });
     state.messages.forEach(function (m, i) { render(m, i > lastUser); });
@@ -299,56 +473,172 @@
   }
 
   function scrollDown() { log.scrollTop = log.scrollHeight; }
+  // An answer is read from its first line: scroll it to the top of the log
+  // (scrolling to the end would show the last step first).
+  function scrollToLine(item) {
+    log.scrollTop += item.getBoundingClientRect().top - log.getBoundingClientRect().top - 8;
+  }
+
+  // Each new answer is read out once, as plain text.
+  function announce(items) {
+    var words = items.map(function (item) { return item.textContent.replace(/\s+/g, " ").trim(); }).join(" ");
+    announcer.textContent = "";
+    setTimeout(function () { announcer.textContent = words; }, 50); // a change, even for the same words
+  }
+
+  // ---- focus order: the input, then the latest message's choices, then Send ---
+  function latestChoices() {
+    return Array.prototype.filter.call(list.querySelectorAll(".rc-choice"), function (b) { return !b.disabled; });
+  }
+  root.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && !inline) { setOpen(false); return; }
+    if (event.key !== "Tab") { return; }
+    var ring = [input].concat(latestChoices(), [send]);
+    var at = ring.indexOf(document.activeElement);
+    var next = at < 0 ? -1 : at + (event.shiftKey ? -1 : 1);
+    if (at >= 0 && next >= 0 && next < ring.length) {
+      event.preventDefault();
+      ring[next].focus();
+    }
+  });
 
   // ---- talking to the assistant ---------------------------------------------
   var busy = false;
+  var queue = []; // typed while a reply was pending: sent in order after it
+  var failed = null;
+
+  function showProblem(item) {
+    failed = item;
+    problemText.textContent = "";
+    var words = config ? config.unavailable : "Sorry, the chat could not be reached.";
+    problemText.appendChild(linkify(el("p"), words));
+    problem.hidden = false;
+  }
+
   function submit(text, shown) {
-    if (busy || !text || !text.trim()) { return; }
+    if (!text || !text.trim()) { return; }
+    var item = { text: text, shown: shown === undefined ? text : shown, typed: shown === undefined };
+    if (item.shown !== null) {
+      item.entry = { from: "user", text: maskIdentifiers(item.shown).text };
+      add(item.entry);
+    }
+    if (busy) { queue.push(item); scrollDown(); return; }
+    post(item);
+  }
+
+  function post(item) {
     busy = true;
-    Array.prototype.forEach.call(log.querySelectorAll(".rc-choice"), function (b) { b.disabled = true; });
-    if (shown !== null) { add({ from: "user", text: shown || text }); }
+    problem.hidden = true;
+    failed = null;
+    Array.prototype.forEach.call(list.querySelectorAll(".rc-choice"), function (b) { b.disabled = true; });
     typing.hidden = false;
-    send.disabled = true;
     scrollDown();
     fetch(endpoint, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender: state.sender, message: text }),
+      body: JSON.stringify({ sender: state.sender, message: item.text }),
       credentials: "same-origin"
     }).then(function (r) {
       if (!r.ok) { throw new Error("HTTP " + r.status); }
       return r.json();
     }).then(function (messages) {
-      messages.forEach(function (m) {
-        add({ from: "bot", text: m.text, buttons: m.buttons, custom: m.custom });
+      var items = messages.map(function (m) {
+        return add({ from: "bot", text: m.text, buttons: m.buttons, custom: m.custom, part: m.part });
       });
-    }).catch(function () {
-      add({ from: "bot", text: "Sorry, the chat is not working right now. Please try again in a moment." });
-    }).then(function () {
       busy = false;
       typing.hidden = true;
-      send.disabled = false;
+      if (items.length) { scrollToLine(items[0]); announce(items); }
+      if (queue.length) { post(queue.shift()); }
+    }).catch(function () {
+      busy = false;
+      typing.hidden = true;
+      // Nothing is lost: what was typed goes back into the input (with anything
+      // queued after it); Retry sends it, or a choice, again.
+      var waiting = [item].concat(queue);
+      queue = [];
+      waiting.forEach(function (w) {
+        var at = w.entry ? state.messages.indexOf(w.entry) : -1;
+        if (at >= 0) { state.messages.splice(at, 1); }
+      });
+      save();
+      renderAll();
+      var typed = waiting.filter(function (w) { return w.typed; }).map(function (w) { return w.text; });
+      if (typed.length) { input.value = typed.join(" "); }
+      showProblem(typed.length ? { typed: true } : item);
       scrollDown();
     });
   }
 
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
-    var text = input.value;
-    input.value = "";
-    submit(text);
+  retry.addEventListener("click", function () {
+    var again = failed;
+    problem.hidden = true;
+    if (again && !again.typed) { submit(again.text, again.shown); }
+    else { sendTyped(input.value, true); }
     input.focus();
   });
 
+  var pendingWarning = null;
+  function sendTyped(text, confirmed) {
+    if (!text || !text.trim()) { return; }
+    var found = maskIdentifiers(text).found;
+    if (found.length && !confirmed) {
+      pendingWarning = text;
+      warningText.textContent = "This looks like " + found.join(" and ") + ". You don't need to share it here.";
+      warning.hidden = false;
+      editIt.focus(); // the safe choice first: Enter again does not send it
+      return;
+    }
+    warning.hidden = true;
+    pendingWarning = null;
+    input.value = "";
+    submit(text);
+    input.focus();
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    sendTyped(input.value, false);
+  });
+  editIt.addEventListener("click", function () { warning.hidden = true; pendingWarning = null; input.focus(); });
+  sendAnyway.addEventListener("click", function () { sendTyped(pendingWarning || input.value, true); });
+
   restart.addEventListener("click", function () {
-    state = { sender: newSender(), messages: [] };
+    state = { sender: newSender(), messages: [], open: state.open };
+    queue = [];
+    problem.hidden = true;
+    warning.hidden = true;
     save();
     renderAll();
     submit("/greet", null);
     input.focus();
   });
 
+  // ---- launcher --------------------------------------------------------------
+  function setOpen(open) {
+    state.open = open;
+    save();
+    root.hidden = !open;
+    container.classList.toggle("rc-open", open);
+    if (launcher) { launcher.setAttribute("aria-expanded", String(open)); }
+    if (open) {
+      if (!state.messages.length && !busy) { submit("/greet", null); }
+      scrollDown();
+      input.focus();
+    } else if (launcher) {
+      launcher.focus();
+    }
+  }
+
   renderAll();
-  scrollDown();
-  if (!state.messages.length) { submit("/greet", null); }
+  if (inline) {
+    scrollDown();
+    if (!state.messages.length) { submit("/greet", null); }
+  } else {
+    launcher.addEventListener("click", function () { setOpen(root.hidden); });
+    close.addEventListener("click", function () { setOpen(false); });
+    root.hidden = !state.open;
+    container.classList.toggle("rc-open", !!state.open);
+    launcher.setAttribute("aria-expanded", String(!!state.open));
+    if (state.open) { scrollDown(); }
+  }
 })();
