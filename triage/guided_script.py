@@ -259,7 +259,7 @@ class ScriptBuilder:
         return examples
 
     def deadline_lines(self) -> List[Tuple[str, List[str]]]:
-        rights, r = self.content.rights, self.rights_render
+        rights = self.content.rights
         found = []
         for key, rules in rights.deadlines.items():
             name = rights.jurisdictions[key].name.get(self.language) if key in rights.jurisdictions else None
