@@ -13,8 +13,12 @@ What is kept, and what is not:
   so a copy of the table cannot be replayed), the CSRF token and the times;
 - sign-in failures: a keyed hash of the user name typed and of the client address
   (the key is random per database, in ``agent_settings``), deleted after an hour;
-- audit: time, agent, event and, for ``call``, the call id. Never message text,
-  never a client address.
+- audit: time, agent, event and, for ``call`` and ``call_notes``, the call id.
+  Never message text, never a client address;
+- call notes (``agent_call_notes``): per call id, the outcome an agent chose and
+  their notes, masked with ``privacy.masking.mask`` before they are stored (never
+  logged), the agent who saved them last and when. Calls are shared call-center
+  conversations: any signed-in agent may read and update a call's notes.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from accounts import passwords, throttle
+from privacy.masking import mask
 from privacy.retention import database_url as tracker_database_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +44,9 @@ DEFAULT_DB = "var/agents.db"
 ROLES = ("agent", "supervisor")
 SESSION_SECONDS = 8 * 3600  # one shift
 TOUCH_EVERY = 60  # seconds between writes of a session's last_seen
-EVENTS = ("sign_in", "sign_in_failed", "sign_out", "call", "disabled", "enabled", "reset", "added")
+EVENTS = ("sign_in", "sign_in_failed", "sign_out", "call", "call_notes", "disabled", "enabled", "reset", "added")
+OUTCOMES = ("resolved", "sent_form", "transferred", "call_back", "other")  # a call's outcome ("" = not chosen yet)
+MAX_NOTES = 4000  # characters; longer notes are refused, not cut
 
 metadata = sa.MetaData()
 accounts_table = sa.Table(
@@ -86,6 +93,15 @@ audit_table = sa.Table(
     sa.Column("event", sa.String(32), nullable=False),
     sa.Column("detail", sa.String(128), nullable=True),
 )
+call_notes_table = sa.Table(
+    "agent_call_notes",
+    metadata,
+    sa.Column("call_id", sa.String(64), primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    sa.Column("notes", sa.Text, nullable=False),
+    sa.Column("updated", sa.Float, nullable=False, index=True),
+)
 settings_table = sa.Table(
     "agent_settings",
     metadata,
@@ -112,6 +128,15 @@ class Session:
     created: float
     expires: float
     last_seen: float
+
+
+@dataclass(frozen=True)
+class CallNotes:
+    call_id: str
+    username: str  # the agent who saved them last
+    outcome: str  # one of OUTCOMES, or "" when not chosen
+    notes: str  # masked
+    updated: float
 
 
 @dataclass(frozen=True)
@@ -395,6 +420,35 @@ class AgentStore:
                     f.account == self._keyed(f"u:{username}"), f.client == self._keyed(f"a:{client}")
                 )
             )
+
+    # -- call notes --------------------------------------------------------
+    def save_call_notes(self, call_id: str, username: str, outcome: str, notes: str) -> CallNotes:
+        """Store (or replace) a call's outcome and notes; the notes are masked first (SSN, phone...)."""
+        if outcome and outcome not in OUTCOMES:
+            raise ValueError(f"the outcome is one of: {', '.join(OUTCOMES)}")
+        if len(notes) > MAX_NOTES:
+            raise ValueError(f"notes are at most {MAX_NOTES} characters")
+        self.ready()
+        saved = CallNotes(call_id, username[:64], outcome, mask(notes), self.clock())
+        row = {"username": saved.username, "outcome": saved.outcome, "notes": saved.notes, "updated": saved.updated}
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                call_notes_table.update().where(call_notes_table.c.call_id == call_id).values(**row)
+            ).rowcount
+            if not changed:
+                try:
+                    with conn.begin_nested():
+                        conn.execute(call_notes_table.insert().values(call_id=call_id, **row))
+                except IntegrityError:  # another agent saved the same call at the same moment: last one wins
+                    conn.execute(call_notes_table.update().where(call_notes_table.c.call_id == call_id).values(**row))
+            self._audit(conn, username, "call_notes", call_id)
+        return saved
+
+    def call_notes(self, call_id: str) -> Optional[CallNotes]:
+        self.ready()
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(call_notes_table).where(call_notes_table.c.call_id == call_id)).first()
+        return CallNotes(**row._mapping) if row else None
 
     # -- audit -------------------------------------------------------------
     def audit(self, username: str, event: str, detail: Optional[str] = None) -> None:

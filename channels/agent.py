@@ -6,7 +6,17 @@ Under ``/agent/`` on the Rasa server:
 - ``POST /agent/login``    form fields ``username`` and ``password``;
 - ``GET /agent/session``   ``{"user", "role", "csrf"}`` for the signed-in agent;
 - ``POST /agent/message``  ``{"call_id", "message"}`` -> the bot's messages;
+- ``GET /agent/call/<call_id>``  the call rebuilt from the tracker (read here, on
+  the server: the browser never holds Rasa's API token): its turns (the caller's
+  masked words, the bot messages rendered with ``for_agent``), the department,
+  route and region slots, where to transfer, and the call's notes and outcome;
+- ``POST /agent/call/<call_id>/notes``  ``{"outcome", "notes"}``: saved in the
+  accounts database, the notes masked first (``accounts/store.py``);
+- ``GET /agent/directory``  every department's numbers to dial, by region;
 - ``POST /agent/logout``.
+
+Calls are shared call-center conversations: any signed-in agent may open a call
+id and read or update its notes (a call moves between agents on transfer).
 
 Each agent has an account (``accounts/``, managed with ``python -m scripts.agents``
 or ``make agents``); the first one can come from ``AGENT_USERNAME`` /
@@ -42,9 +52,11 @@ from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from accounts import passwords, throttle
-from accounts.store import SESSION_SECONDS, AgentStore, Session
+from accounts.store import MAX_NOTES, OUTCOMES, SESSION_SECONDS, AgentStore, CallNotes, Session
+from channels.agent_calls import call_turns, directory, transfer_for
 from channels.http import answer_message, json, secure, static_file
 from channels.render import WholeMessages, for_agent
+from triage.content import load_content
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +64,7 @@ COOKIE = "agent_session"
 CALL_ID = re.compile(r"[A-Za-z0-9_-]{4,64}")
 ASSETS = ("agent.js", "agent.css")
 _pause = asyncio.sleep  # replaced in tests
+CALL_SLOTS = ("department", "route", "region")  # the slots the console shows after a reload
 UNKNOWN_USER = "(unknown)"  # the audit's name for a failed sign-in with a user name that has no account
 
 
@@ -186,6 +199,28 @@ class AgentConsoleInput(InputChannel):
             resp = secure(response.raw(body, status=status, content_type=resp.content_type))
         return resp
 
+    def signed_in_post(self, request: Request) -> tuple[Optional[Session], Optional[HTTPResponse]]:
+        """The session of a POST with its CSRF token, or the refusal to send (401 / 403)."""
+        current = self.current(request)
+        if not current:
+            return None, json({"error": "not signed in"}, 401)
+        if not self.csrf_ok(request, current):
+            return None, json({"error": "missing or wrong CSRF token"}, 403)
+        return current, None
+
+    def call_state(self, call_id: str, tracker: Any) -> Dict[str, Any]:
+        """What the console needs to rebuild a call after a reload (``tracker`` may be None: a new call)."""
+        slots = {name: tracker.get_slot(name) if tracker is not None else None for name in CALL_SLOTS}
+        return {
+            "call_id": call_id,
+            "known": tracker is not None and bool(tracker.events),
+            "turns": call_turns(tracker.events, for_agent) if tracker is not None else [],
+            "slots": slots,
+            "transfer": transfer_for(load_content(), slots["department"], slots["region"]),
+            "notes": notes_json(self.store.call_notes(call_id)),
+            "outcomes": list(OUTCOMES),
+        }
+
     # -- routes ----------------------------------------------------------
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("agent_console", __name__)
@@ -246,11 +281,9 @@ class AgentConsoleInput(InputChannel):
 
         @bp.post("/message")
         async def message(request: Request) -> HTTPResponse:
-            current = self.current(request)
-            if not current:
-                return json({"error": "not signed in"}, 401)
-            if not self.csrf_ok(request, current):
-                return json({"error": "missing or wrong CSRF token"}, 403)
+            current, refused = self.signed_in_post(request)
+            if refused is not None or current is None:
+                return refused or json({"error": "not signed in"}, 401)
             body = request.json if isinstance(request.json, dict) else {}
             call_id, text = body.get("call_id"), body.get("message")
             if not isinstance(call_id, str) or not CALL_ID.fullmatch(call_id):
@@ -259,7 +292,48 @@ class AgentConsoleInput(InputChannel):
                 self.store.audit(current.username, "call", call_id)
             return await answer_message(on_new_message, text, f"agent-{call_id}", AgentOutput(), self.name(), for_agent)
 
+        @bp.get("/call/<call_id:str>")
+        async def call(request: Request, call_id: str) -> HTTPResponse:
+            if not self.current(request):
+                return json({"error": "not signed in"}, 401)
+            if not CALL_ID.fullmatch(call_id):
+                return json({"error": "a call id is 4 to 64 letters, digits, - or _"}, 400)
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is None or agent.tracker_store is None:
+                return json({"error": "the assistant is not ready"}, 503)
+            tracker = await agent.tracker_store.retrieve(f"agent-{call_id}")
+            return json(self.call_state(call_id, tracker))
+
+        @bp.post("/call/<call_id:str>/notes")
+        async def notes(request: Request, call_id: str) -> HTTPResponse:
+            current, refused = self.signed_in_post(request)
+            if refused is not None or current is None:
+                return refused or json({"error": "not signed in"}, 401)
+            if not CALL_ID.fullmatch(call_id):
+                return json({"error": "a call id is 4 to 64 letters, digits, - or _"}, 400)
+            body = request.json if isinstance(request.json, dict) else {}
+            outcome, text = body.get("outcome") or "", body.get("notes") or ""
+            if not isinstance(outcome, str) or (outcome and outcome not in OUTCOMES):
+                return json({"error": f"the outcome is one of: {', '.join(OUTCOMES)}"}, 400)
+            if not isinstance(text, str) or len(text) > MAX_NOTES:
+                return json({"error": f"notes are at most {MAX_NOTES} characters"}, 400)
+            saved = self.store.save_call_notes(call_id, current.username, outcome, text)
+            return json(notes_json(saved))
+
+        @bp.get("/directory")
+        async def numbers(request: Request) -> HTTPResponse:
+            if not self.current(request):
+                return json({"error": "not signed in"}, 401)
+            return json({"departments": directory(load_content())})
+
         return bp
+
+
+def notes_json(notes: Optional[CallNotes]) -> Dict[str, Any]:
+    """A call's notes for the console (masked text; empty when none were saved)."""
+    if notes is None:
+        return {"outcome": "", "notes": "", "agent": None, "updated": None}
+    return {"outcome": notes.outcome, "notes": notes.notes, "agent": notes.username, "updated": notes.updated}
 
 
 def _asset_handler(name: str):

@@ -98,6 +98,8 @@ def parse_agent_wording(raw: dict, content: Content) -> AgentWording:
     errors: List[str] = []
     if set(wording.questions) != set(content.messages.questions):
         errors.append(f"questions must be exactly {sorted(content.messages.questions)}")
+    if set(wording.script.rights_topics) != set(content.rights.topics):
+        errors.append(f"script.rights_topics must be exactly {sorted(content.rights.topics)}")
     for fact, names in wording.fact_values.items():
         errors += [
             f"fact_values.{fact}.{v}: not in vocabulary" for v in names if v not in content.vocabulary.get(fact, {})

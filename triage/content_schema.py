@@ -430,6 +430,14 @@ def iter_texts(values) -> List[tuple]:
 # -- Agent wording (content/agent.yml): the agent console and the guided script ----
 
 
+class ScriptWording(Strict):
+    """The printable guided script's own words (content/agent.yml ``script``)."""
+
+    opening: Text
+    closing: Text
+    rights_topics: Dict[str, Text]  # one heading per rights topic, as the caller asks it
+
+
 class AgentWording(Strict):
     """Texts for call-center agents; see content/agent.yml."""
 
@@ -440,6 +448,7 @@ class AgentWording(Strict):
     requests: Dict[str, Text]
     facts: Dict[str, Text]
     fact_values: Dict[str, Dict[str, Text]] = Field(default_factory=dict)
+    script: ScriptWording
 
 
 # -- SMS channel texts (content/sms.yml) -------------------------------------

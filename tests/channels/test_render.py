@@ -44,7 +44,12 @@ def test_agent_wording_covers_every_question_and_request(content):
     wording = load_agent_wording()
     assert set(wording.questions) == set(content.messages.questions)
     assert set(wording.requests) == set(REQUESTS)
-    assert all(t.get().startswith("Ask the caller") for t in wording.questions.values())
+    # read out to the caller as they are: questions to the caller, not instructions to the agent
+    spoken = [wording.questions[k].get() for k in wording.questions] + [
+        wording.greeting.get(),
+        wording.anything_else.get(),
+    ]
+    assert all(t.endswith("?") and "the caller" not in t and not t.startswith("Ask") for t in spoken)
 
 
 def test_agent_wording_is_checked_when_loaded(content):
@@ -61,10 +66,10 @@ def test_agent_wording_is_checked_when_loaded(content):
         parse_agent_wording(broken, content)
 
 
-def test_agent_questions_say_ask_the_caller_with_the_same_buttons(content):
+def test_agent_questions_are_read_out_to_the_caller_with_the_same_buttons(content):
     plain = sent([Renderer(content).question(triage(Facts(request="imaging"), content))])
     worded = for_agent(plain)
-    assert texts(worded) == "Ask the caller what kind of images they need."
+    assert texts(worded).startswith("What kind of images do you need: an x-ray, CT or MRI;")
     assert worded[0]["buttons"] == plain[0]["buttons"] and len(plain[0]["buttons"]) == 4
     assert texts(for_web(plain)) == texts(for_rest(plain)) == "What kind of images?"
 
@@ -112,12 +117,12 @@ def test_agent_keeps_contacts_when_there_is_no_card(content):
 
 def test_agent_fallback_greeting_and_anything_else(content):
     fallback = for_agent(sent([Renderer(content).fallback()]))
-    assert "503-571-5051" in texts(fallback) and "caller" in texts(fallback) and fallback[0]["buttons"]
+    assert "503-571-5051" in texts(fallback) and "we don't handle" in texts(fallback) and fallback[0]["buttons"]
     hello = for_agent(
         [{"text": "Hi! What do you need?", "part": "greeting", "buttons": [{"title": "a", "payload": "/b"}]}]
     )
-    assert texts(hello).startswith("Ask the caller what they need") and hello[0]["buttons"]
-    assert texts(for_agent([{"text": "Anything else?", "part": "anything_else"}])).startswith("Ask the caller if")
+    assert texts(hello).startswith("How can I help you today?") and hello[0]["buttons"]
+    assert texts(for_agent([{"text": "Anything else?", "part": "anything_else"}])).startswith("Is there anything else")
 
 
 def test_the_card_goes_out_with_the_first_part_only(content):

@@ -117,3 +117,58 @@ def test_make_script_writes_both_files(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "guided-script.html").read_text().startswith("<!doctype html>")
     assert (tmp_path / "guided-script.md").read_text().startswith("# Guided script")
+
+
+def test_every_content_entry_is_in_both_pages(content, script, pages):
+    """Each route id, route question, rights topic x state, fee, deadline, safety and
+    neighbour entry, the opening and closing words: all in the HTML and the Markdown."""
+    from triage.conversation_content import load_conversation
+    from triage.render_rights import RightsRenderer
+    from triage.rights import answer
+
+    conversation = load_conversation()
+    r = RightsRenderer(content)
+    numbers = {"number": {k: n.value for k, n in conversation.numbers.items()}}
+    wanted = {f"route {key}": [key] for key in content.routes}
+    for key, faq in conversation.faq.items():
+        wanted[f"faq {key}"] = [faq.questions[0], r.fill(faq.answer, tables=numbers)]
+    for topic in content.rights.topics:
+        for state in ("federal", "WA", "CA", "OR"):
+            result = answer(content, topic, state)
+            texts = [r.fill(result.text)]
+            if result.follows_federal:
+                texts.append(r.fill(content.rights.follows_federal, state=r.state_name(state)))
+            wanted[f"rights {topic} {state}"] = texts
+        wanted[f"rights {topic} heading"] = [load_agent_wording().script.rights_topics[topic].get()]
+    fee_values = [k for k in content.values if "fee" in k or k.endswith("_pages")]
+    assert {"third_party_fee", "hipaa_flat_fee", "wa_page_fee_first", "ca_page_fee"} <= set(fee_values)
+    for key in fee_values:
+        wanted[f"fee {key}"] = [content.values[key].text.get()]
+    for key in ("fee_electronic", "fee_policy_self", "fee_third_party", "fee_clinician"):
+        wanted[f"fee phrase {key}"] = [r.phrase(key)]
+    for where, rules in content.rights.deadlines.items():
+        for rule in rules:
+            wanted[f"deadline {where} {rule.value}"] = [rule.label.get(), content.values[rule.value].text.get()]
+    wanted["overdue"] = [r.phrase("overdue_intro"), r.phrase("overdue_step_portal"), r.phrase("overdue_passed")]
+    for kind, item in {**conversation.safety, **conversation.neighbours}.items():
+        wanted[f"safety/neighbour {kind}"] = [r.fill(item.reply, tables=numbers)]
+    wording = load_agent_wording()
+    wanted["opening and closing"] = [wording.script.opening.get(), wording.greeting.get(), wording.script.closing.get()]
+    missing = [
+        (name, kind, text)
+        for name, texts in wanted.items()
+        for text in texts
+        for kind, page in pages.items()
+        if text not in page
+    ]
+    assert missing == []
+    # route ids are anchors in both
+    assert all(f"#{key}" in pages["md"] and f'id="{key}"' in pages["html"] for key in content.routes)
+
+
+def test_the_html_prints_and_questions_are_read_out(script, pages):
+    page = to_html(script)
+    assert "@media print" in page and "break-before: page" in page
+    assert "Ask the caller" not in pages["md"] and "Ask the caller" not in pages["html"]
+    for heading in ("Rights to records, by state", "Fees", "Deadlines", "A late request", "Emergencies", "Closing"):
+        assert heading in pages["md"] and heading in pages["html"]

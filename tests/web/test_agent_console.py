@@ -7,6 +7,7 @@ import json
 from playwright.sync_api import expect
 
 from tests.web.conftest import AGENT_PASSWORD, AGENT_USER
+from triage.content import load_content
 
 
 def sign_in(page, server, password=AGENT_PASSWORD):
@@ -42,14 +43,14 @@ def test_walk_one_call_to_a_final_answer(page, server, shot):
     sign_in(page, server)
     ask = page.locator("#ac-ask")
     ask.get_by_role("button", name="X-rays or scans").wait_for()
-    assert "Ask the caller what they need" in ask.inner_text()  # channel: agent wording
+    assert "How can I help you today?" in ask.inner_text()  # channel: agent wording, read out to the caller
     call = page.locator("#ac-current-call").inner_text()
     shot(page, "start")
 
     before = history_len(page)
     ask.get_by_role("button", name="X-rays or scans").click()
     wait_updated(page, before)
-    assert "Ask the caller what kind of images they need." in ask.inner_text()
+    assert "What kind of images do you need: an x-ray, CT or MRI;" in ask.inner_text()
     assert ask.get_by_role("button").count() == 4
     assert "Not known yet." in page.locator("#ac-department").inner_text()
     shot(page, "question")
@@ -178,3 +179,105 @@ def test_the_real_letter_is_read_out(page, server):
     block = page.locator(".ac-readout")
     assert block.count() == 1 and len(block.locator(".ac-letter").inner_text()) > 100
     assert "caller" in page.locator("#ac-say-text").inner_text()
+
+
+def answer(page, name):
+    before = history_len(page)
+    page.locator("#ac-ask").get_by_role("button", name=name).click()
+    wait_updated(page, before)
+
+
+def test_the_ask_panel_reads_questions_aloud_to_the_caller(page, server, shot):
+    sign_in(page, server)
+    ask = page.locator("#ac-ask")
+    ask.get_by_role("button", name="Medical records").wait_for()
+    answer(page, "Medical records")
+    text = ask.inner_text()
+    assert "Which records do you need:" in text and "?" in text
+    assert "Ask the caller" not in text and "the caller" not in text
+    shot(page, "ask")
+
+
+def test_a_reload_mid_call_keeps_history_panels_notes_and_outcome(page, server, shot):
+    sign_in(page, server)
+    page.locator("#ac-ask").get_by_role("button", name="X-rays or scans").wait_for()
+    call = page.locator("#ac-current-call").inner_text()
+    answer(page, "X-rays or scans")
+    answer(page, "Dental x-rays")
+    page.locator("#ac-outcome").select_option("sent_form")
+    page.locator("#ac-notes").fill("Caller gave SSN 123-45-6789 by mistake; sent the ROI form")
+    page.get_by_role("button", name="Save notes").click()
+    expect(page.locator("#ac-notes-status")).to_contain_text("Saved by " + AGENT_USER)
+    assert page.locator("#ac-notes").input_value() == "Caller gave SSN [ssn] by mistake; sent the ROI form"
+    history = page.locator("#ac-history").inner_text()
+    department = page.locator("#ac-department").inner_text()
+    steps = page.locator("#ac-say-text ol li").count()
+    checks = page.locator("#ac-checklist input[type=checkbox]").count()
+
+    page.reload()
+    expect(page.locator("#ac-status")).to_have_text("Call restored.")
+    assert page.locator("#ac-current-call").inner_text() == call
+    assert page.locator("#ac-history").inner_text() == history
+    assert "Caller: X-rays or scans" in history and "Caller: Dental x-rays" in history
+    assert page.locator("#ac-department").inner_text() == department and "Release of Information" in department
+    assert page.locator("#ac-say-text ol li").count() == steps >= 2
+    assert page.locator("#ac-checklist input[type=checkbox]").count() == checks >= 2
+    assert page.locator('#ac-contacts a[href="tel:+15035715051"]').count() == 1
+    assert page.locator("#ac-outcome").input_value() == "sent_form"
+    assert "[ssn]" in page.locator("#ac-notes").input_value()
+    assert "6789" not in page.locator("#ac-notes").input_value()
+    assert "Release of Information" in page.locator("#ac-transfer").inner_text()
+    shot(page, "restored")
+
+    # the call goes on after the reload, in the same conversation
+    page.get_by_role("button", name="New caller").click()
+    page.locator("#ac-ask").get_by_role("button", name="Medical records").wait_for()
+    assert page.locator("#ac-notes").input_value() == "" and page.locator("#ac-outcome").input_value() == ""
+
+
+def test_transfer_shows_the_departments_number_and_copy_copies_it(chromium, server, shot):
+    context = chromium.new_context(viewport={"width": 1000, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server["base"])
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        imaging = load_content().contacts["imaging_phone"].value
+        sign_in(page, server)
+        page.locator("#ac-ask").get_by_role("button", name="X-rays or scans").wait_for()
+        answer(page, "X-rays or scans")
+        answer(page, "X-ray, CT or MRI")
+        transfer = page.locator("#ac-transfer")
+        assert "Imaging" in transfer.inner_text() and imaging in transfer.inner_text()
+        assert transfer.locator(f'a[href="tel:+1{imaging.replace("-", "")}"]').count() == 1
+        transfer.get_by_role(
+            "button", name=f"Copy {load_content().contacts['imaging_phone'].label.get()} {imaging}"
+        ).click()
+        expect(page.locator("#ac-copied")).to_contain_text("Copied")
+        expect(page.locator("#ac-copied")).to_contain_text(imaging)
+        assert page.evaluate("navigator.clipboard.readText()") == imaging
+        shot(page, "transfer")
+        # any other department, from the list
+        roi = load_content().contacts["roi_phone"].value
+        label = page.locator("#ac-transfer-dept option", has_text="Release of Information").first.inner_text()
+        page.get_by_label("Another department").select_option(label=label)
+        other = page.locator("#ac-transfer-other")
+        assert roi in other.inner_text()
+        other.get_by_role("button", name=f"Copy ROI phone {roi}").click()
+        expect(page.locator("#ac-copied")).to_contain_text(roi)
+        assert page.evaluate("navigator.clipboard.readText()") == roi
+    finally:
+        context.close()
+
+
+def test_call_endpoints_need_a_session_and_the_csrf_token(page, server):
+    base = server["base"]
+    assert page.request.get(f"{base}/agent/call/call-1").status == 401
+    assert page.request.get(f"{base}/agent/directory").status == 401
+    sign_in(page, server)
+    page.locator("#ac-ask").get_by_role("button", name="Medical records").wait_for()
+    notes = {"outcome": "other", "notes": "x"}
+    assert page.request.post(f"{base}/agent/call/call-1/notes", data=notes).status == 403
+    token = page.request.get(f"{base}/agent/session").json()["csrf"]
+    assert page.request.post(f"{base}/agent/call/call-1/notes", data=notes, headers={"X-CSRF-Token": token}).ok
+    body = page.request.get(f"{base}/agent/directory").json()
+    assert {d["department"] for d in body["departments"]} == set(load_content().departments)

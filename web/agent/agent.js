@@ -2,6 +2,9 @@
  *
  * Every text is put in the page with textContent (never innerHTML). Each POST
  * carries the session's CSRF token. A call id is its own conversation.
+ * The current call id is kept in sessionStorage: after a reload the console asks
+ * the server for the call (GET /agent/call/<id>) and replays its turns. Numbers
+ * to transfer to come from the server (GET /agent/directory, from content).
  */
 (function () {
   "use strict";
@@ -85,18 +88,90 @@
     }
     var contacts = $("ac-contacts");
     clear(contacts);
-    var list = el("ul", "ac-contact-list");
-    (card.contacts || []).forEach(function (c) {
-      var li = el("li");
-      li.appendChild(document.createTextNode(c.label + ": "));
-      if (c.kind === "phone") { li.appendChild(link(telHref(c.value), c.value)); }
-      else if (c.kind === "email") { li.appendChild(link("mailto:" + c.value, c.value)); }
-      else { li.appendChild(document.createTextNode(c.value)); }
-      if (c.hours) { li.appendChild(document.createTextNode(" (" + c.hours + ")")); }
-      list.appendChild(li);
-    });
-    contacts.appendChild(list);
+    contacts.appendChild(contactList(card.contacts || []));
+    if (card.department) { showTransfer(findTransfer(card.department, card.region)); }
   }
+
+  // -- contacts, copy buttons and transfer ------------------------------------
+  function contactItem(c) {
+    var li = el("li", "ac-contact");
+    li.appendChild(document.createTextNode(c.label + ": "));
+    if (c.kind === "phone") { li.appendChild(link(telHref(c.value), c.value)); }
+    else if (c.kind === "email") { li.appendChild(link("mailto:" + c.value, c.value)); }
+    else { li.appendChild(document.createTextNode(c.value)); }
+    if (c.hours) { li.appendChild(document.createTextNode(" (" + c.hours + ")")); }
+    var copy = el("button", "ac-copy", "Copy");
+    copy.type = "button";
+    copy.setAttribute("aria-label", "Copy " + c.label + " " + c.value);
+    copy.addEventListener("click", function () { copyText(c.value, c.label); });
+    li.appendChild(document.createTextNode(" "));
+    li.appendChild(copy);
+    return li;
+  }
+  function contactList(items) {
+    var list = el("ul", "ac-contact-list");
+    items.forEach(function (c) { list.appendChild(contactItem(c)); });
+    return list;
+  }
+
+  function copied(value, label, ok) {
+    var note = $("ac-copied");
+    note.textContent = "";
+    window.setTimeout(function () {  // a fresh text, so screen readers announce it again
+      note.textContent = ok ? "Copied " + label + ": " + value : "Could not copy. Select it and copy it by hand: " + value;
+    }, 30);
+  }
+  function copyByHand(value) {
+    // Fallback without the Clipboard API (older browsers, pages not on https)
+    var buffer = $("ac-copy-buffer");
+    buffer.value = value;
+    buffer.removeAttribute("hidden");
+    buffer.select();
+    var ok = false;
+    try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+    buffer.setAttribute("hidden", "");
+    return ok;
+  }
+  function copyText(value, label) {
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(value).then(function () { copied(value, label, true); },
+        function () { copied(value, label, copyByHand(value)); });
+    } else {
+      copied(value, label, copyByHand(value));
+    }
+  }
+
+  var departments = [];  // GET /agent/directory: each department's numbers by region, from the content files
+  function findTransfer(department, region) {
+    var same = departments.filter(function (d) { return d.department === department; });
+    return same.filter(function (d) { return d.region === region; })[0] || same[0] || null;
+  }
+  function transferBlock(entry) {
+    var box = el("div", "ac-transfer-entry");
+    box.appendChild(el("p", "ac-transfer-name", entry.name + " (" + entry.region_name + ")"));
+    if (entry.main_number) { box.appendChild(el("p", "ac-note", "No line of its own: use the main number.")); }
+    box.appendChild(contactList(entry.numbers));
+    return box;
+  }
+  function showTransfer(entry) {
+    var box = $("ac-transfer");
+    clear(box, entry ? null : "No department yet. Pick one below.");
+    if (entry) { box.appendChild(transferBlock(entry)); }
+  }
+  function fillDirectory(list) {
+    departments = list;
+    var select = $("ac-transfer-dept");
+    list.forEach(function (d, i) {
+      var option = el("option", null, d.name + " (" + d.region_name + ")");
+      option.value = String(i);
+      select.appendChild(option);
+    });
+  }
+  $("ac-transfer-dept").addEventListener("change", function () {
+    var box = $("ac-transfer-other"), entry = departments[Number(this.value)];
+    clear(box);
+    if (this.value !== "" && entry) { box.appendChild(transferBlock(entry)); }
+  });
 
   function showTurn(messages) {
     var say = $("ac-say-text"), ask = $("ac-ask");
@@ -139,6 +214,7 @@
       clear($("ac-department"), "Not known yet.");
       clear($("ac-checklist"), "Nothing yet.");
       clear($("ac-contacts"), "Nothing yet.");
+      showTransfer(null);
     }
     if (!say.childNodes.length) { say.appendChild(el("p", "ac-empty", "Nothing to read out.")); }
   }
@@ -175,7 +251,7 @@
     return "call-" + Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
 
-  function startCall(id) {
+  function resetCall(id) {
     callId = id;
     sessionStorage.setItem("agent-call", callId);
     $("ac-current-call").textContent = callId;
@@ -185,10 +261,56 @@
     clear($("ac-contacts"), "Nothing yet.");
     clear($("ac-say-text"));
     clear($("ac-ask"));
+    showTransfer(null);
+    showNotes({ outcome: "", notes: "", agent: null, updated: null });
     busy = false;
+  }
+
+  function startCall(id) {
+    resetCall(id);
     sendMessage("/greet", null);
     $("ac-input").focus();
   }
+
+  // After a reload: the call as the server keeps it (the tracker), replayed turn by turn.
+  function restoreCall(state) {
+    resetCall(state.call_id);
+    state.turns.forEach(function (turn) {
+      if (turn.caller) { history("caller", turn.caller); }
+      if (turn.messages.length) { showTurn(turn.messages); }
+    });
+    if (state.transfer) { showTransfer(state.transfer); }
+    showNotes(state.notes);
+    $("ac-status").textContent = "Call restored.";
+  }
+
+  function openCall(id) {
+    fetch("/agent/call/" + encodeURIComponent(id), { credentials: "same-origin" }).then(function (r) {
+      if (r.status === 401) { window.location.reload(); throw new Error("signed out"); }
+      if (!r.ok) { throw new Error("HTTP " + r.status); }
+      return r.json();
+    }).then(function (state) {
+      if (state.known && state.turns.length) { restoreCall(state); } else { startCall(id); }
+    }).catch(function () { startCall(id); });
+  }
+
+  // -- notes and outcome ---------------------------------------------------
+  function when(seconds) {
+    return new Date(seconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+  function showNotes(saved) {
+    $("ac-outcome").value = saved.outcome || "";
+    $("ac-notes").value = saved.notes || "";
+    $("ac-notes-status").textContent = saved.updated ? "Saved by " + saved.agent + " at " + when(saved.updated) + "." : "";
+  }
+  $("ac-notes-form").addEventListener("submit", function (e) {
+    e.preventDefault();
+    if (!callId) { return; }
+    $("ac-notes-status").textContent = "Saving…";
+    post("call/" + encodeURIComponent(callId) + "/notes", { outcome: $("ac-outcome").value, notes: $("ac-notes").value })
+      .then(showNotes)
+      .catch(function () { $("ac-notes-status").textContent = "The notes were not saved. Try again."; });
+  });
 
   $("ac-new-call").addEventListener("submit", function (e) {
     e.preventDefault();
@@ -216,6 +338,11 @@
   }).then(function (s) {
     csrf = s.csrf;
     $("ac-user").textContent = "Signed in as " + s.user;
-    startCall(callId || newId());
+    return fetch("/agent/directory", { credentials: "same-origin" }).then(function (r) {
+      return r.ok ? r.json() : { departments: [] };
+    }).catch(function () { return { departments: [] }; });
+  }).then(function (found) {
+    fillDirectory(found.departments || []);
+    if (callId) { openCall(callId); } else { startCall(newId()); }
   });
 })();
