@@ -406,6 +406,16 @@ def part_of(message: dict) -> str:
     return str(message.get("part") or "text")
 
 
+def _texts_of(message: Dict[str, Any]) -> List[str]:
+    """A bot message's text, and the address of its image or attachment (a link is all SMS can carry)."""
+    parts = [plain(message.get("text") or "")]
+    for key in ("image", "attachment"):
+        value = message.get(key)
+        if isinstance(value, str) and value.startswith(("http://", "https://")):
+            parts.append(to_gsm7(value))
+    return parts
+
+
 def shape(
     bot_messages: Sequence[dict],
     choice_template: str,
@@ -431,11 +441,7 @@ def shape(
     kinds = {}
     for order, message in enumerate(bot_messages):
         kinds[order] = part_of(message)
-        parts = [plain(message.get("text") or "")]
-        for key in ("image", "attachment"):
-            value = message.get(key)
-            if isinstance(value, str) and value.startswith(("http://", "https://")):
-                parts.append(to_gsm7(value))
+        parts = _texts_of(message)
         offered = choices_from_buttons(message.get("buttons") or message.get("quick_replies"))
         if offered:
             parts.extend(choice_lines(offered, choice_template, start=len(choices) + 1))
@@ -563,11 +569,7 @@ def _paged(bot_messages: Sequence[dict], choice_template: str, paging: Paging) -
     card_contacts: Optional[_Unit] = None
     for message in bot_messages:
         kind = part_of(message)
-        parts = [plain(message.get("text") or "")]
-        for key in ("image", "attachment"):
-            value = message.get(key)
-            if isinstance(value, str) and value.startswith(("http://", "https://")):
-                parts.append(to_gsm7(value))
+        parts = _texts_of(message)
         offered = choices_from_buttons(message.get("buttons") or message.get("quick_replies"))
         options = choice_lines(offered, choice_template, start=len(choices) + 1) if offered else []
         choices.extend(offered)

@@ -34,13 +34,13 @@ from triage.engine import (
     Facts,
     Question,
     Route,
-    default_region,
+    home_only_contacts,
     region_of,
     triage,
 )
 from triage.render import Renderer, Reply
 from triage.rights import RIGHTS_INTENTS, detect_jurisdiction
-from triage.understand import Reading, find, option_facts, read
+from triage.understand import Reading, find, option_facts, place, read
 from triage.vocabulary import clean
 
 FACT_FIELDS = ("record_kind", "imaging_kind", "recipient", "requester", "leave_program", "leave_type", "region")
@@ -126,17 +126,6 @@ class Outcome:
 def fill(render: Renderer, conversation: ConversationContent, text: Text) -> str:
     """A conversation.yml text filled by the renderer, with the national numbers."""
     return render.fill(text, tables={"number": {k: n.value for k, n in conversation.numbers.items()}})
-
-
-def home_only_contacts(content: Content, region: str) -> set:
-    """Contacts of the default region that a department does not have in ``region``
-    (the Portland ROI's email and mail for a Seattle member)."""
-    home = default_region(content)
-    found: set = set()
-    for dept in content.departments.values():
-        if not dept.same_in_all_regions and region != home:
-            found |= set(dept.contacts.get(home, [])) - set(dept.contacts.get(region, []))
-    return found
 
 
 def for_place(render: Renderer, conversation: ConversationContent, text: Text, place: Optional[str]) -> str:
@@ -434,6 +423,11 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
         named = detect_jurisdiction(content, text)
         if named and "jurisdiction" not in outcome.slots:
             outcome.slots["jurisdiction"] = named
+        # a place named on the way ("I live in Seattle") is kept for the answers to come
+        if "region" not in outcome.slots and not outcome.delegate:
+            where = place(content, conversation, clean(text))
+            if where and where != state.facts.get("region"):
+                outcome.slots["region"] = where
     return outcome
 
 

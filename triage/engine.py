@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple, Union
 
-from triage.content_schema import Content, RouteSpec, Text
+from triage.content_schema import PLACEHOLDER, Content, RouteSpec, Text
 
 # Request types (set from the intent) and the intent that names each.
 REQUEST_INTENTS = {
@@ -145,6 +145,37 @@ def default_region(content: Content) -> str:
     return next(key for key, region in content.regions.items() if region.default)
 
 
+def home_only_contacts(content: Content, region: str) -> set:
+    """Contacts of the default region that a department does not have in ``region``
+    (the Portland ROI's email and mail for a Seattle member)."""
+    home = default_region(content)
+    found: set = set()
+    for dept in content.departments.values():
+        if not dept.same_in_all_regions and region != home:
+            found |= set(dept.contacts.get(home, [])) - set(dept.contacts.get(region, []))
+    return found
+
+
+def _refs(text: Text) -> set:
+    return {ref for _, ref in PLACEHOLDER.findall(text.get() or "")}
+
+
+def away_from_home(
+    content: Content, region: str, contacts: Tuple[str, ...], steps: Tuple[Text, ...]
+) -> Tuple[Tuple[str, ...], Tuple[Text, ...]]:
+    """A route's contacts and steps for someone in ``region``: contacts only the
+    default region has (Portland ROI's email) give way to the region's ROI
+    contacts, and a step that names them to the region's first ROI step."""
+    home_only = home_only_contacts(content, region)
+    if not (set(contacts) & home_only or any(_refs(s) & home_only for s in steps)):
+        return contacts, steps
+    regional = content.departments["roi"].contacts.get(region, [])
+    kept = tuple(dict.fromkeys([c for c in contacts if c not in home_only] + list(regional)))
+    first = content.regions[region].roi_steps[:1]
+    steps = tuple(step for s in steps for step in (first if _refs(s) & home_only else [s]))
+    return kept, steps
+
+
 def region_of(content: Content, place: Optional[str]) -> str:
     """The region (whose ROI answers) for a place slot value; the default region when
     the place is unknown or spans regions ("washington": Vancouver or Seattle?)."""
@@ -179,7 +210,10 @@ def triage(facts: Facts, content: Content) -> Decision:
     dept = content.departments[department]
     home = default_region(content)
     if region == home or dept.same_in_all_regions:
-        return Route(chosen, spec, region, tuple(spec.contacts or dept.contacts[home]), steps, facts)
+        contacts = tuple(spec.contacts or dept.contacts[home])
+        if region != home:  # the same team everywhere, but not Portland's ROI for a Seattle member
+            contacts, steps = away_from_home(content, region, contacts, steps)
+        return Route(chosen, spec, region, contacts, steps, facts)
     if department != "roi" and region in dept.contacts:
         return Route(chosen, spec, region, tuple(dept.contacts[region]), steps, facts)
     # Another region's ROI, with its own contacts and steps. It also points people

@@ -569,3 +569,31 @@ def test_a_place_said_to_lack_the_records_is_not_where_to_go():
     reading = read(C, V, "I need the whole thing for my own files, the portal doesnt have the old stuff")
     assert "self_service" not in reading.departments
     assert read(C, V, "how do i see my results on the portal").departments == ("self_service",)
+
+
+# -- the right office for every region and every kind of answer ---------------------------
+REGION_OF_PLACE = {"Portland": "kp_northwest", "Seattle": "kp_washington_west", "Spokane": "kp_washington_east"}
+
+
+def roi_contacts(region: str) -> set:
+    return {C.contacts[c].value for c in C.departments["roi"].contacts[region]}
+
+
+@pytest.mark.parametrize("place", list(REGION_OF_PLACE))
+@pytest.mark.parametrize(
+    "kind, turns",
+    [
+        ("route", ["I live in {place} and need a copy of my medical records"]),
+        ("detail", ["I live in {place} and need a copy of my medical records", "what's their phone number?"]),
+        ("route question", ["I live in {place} and need a copy of my medical records", "does email work?"]),
+        ("status", ["I live in {place}", "my records request is late"]),
+        ("lawyer", ["I'm in {place}, my lawyer needs my records"]),
+    ],
+)
+def test_every_answer_names_its_regions_roi_and_no_other(place, kind, turns):
+    outcome, slots = talk(*[t.format(place=place) for t in turns])[-1]
+    answer = said(outcome)
+    region = REGION_OF_PLACE[place]
+    others = set().union(*(roi_contacts(r) for r in REGION_OF_PLACE.values() if r != region)) - roi_contacts(region)
+    assert any(value in answer for value in roi_contacts(region)), (kind, answer)
+    assert not [value for value in others if value in answer], (kind, answer)
