@@ -444,6 +444,13 @@ class AgentStore:
             self._audit(conn, username, "call_notes", call_id)
         return saved
 
+    def delete_call_notes_older_than(self, days: float) -> int:
+        """Delete notes not changed for ``days`` (the retention of conversations: make retention)."""
+        self.ready()
+        cutoff = self.clock() - days * 86400
+        with self.engine.begin() as conn:
+            return conn.execute(call_notes_table.delete().where(call_notes_table.c.updated < cutoff)).rowcount
+
     def call_notes(self, call_id: str) -> Optional[CallNotes]:
         self.ready()
         with self.engine.begin() as conn:

@@ -5,7 +5,8 @@
     make retention
 
 Run it daily (cron, a Kubernetes CronJob). Reads the tracker store settings
-(TRACKER_STORE, TRACKER_DB or POSTGRES_*) from .env like the servers do.
+(TRACKER_STORE, TRACKER_DB or POSTGRES_*) from .env like the servers do. The agent
+console's call notes (accounts database) not changed for as long go too.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
+from accounts.store import AgentStore
 from privacy.retention import database_url, delete_older_than
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +41,8 @@ def main(argv=None) -> int:
         url = f"sqlite:///{ROOT / url[len('sqlite:///') :]}"
     deleted = delete_older_than(url, days)
     print(f"Deleted {deleted} conversation(s) idle for more than {days:g} days.")
+    notes = AgentStore.from_env(env).delete_call_notes_older_than(days)
+    print(f"Deleted the notes of {notes} call(s) not changed for more than {days:g} days.")
     return 0
 
 

@@ -50,7 +50,7 @@ def test_only_conversations_idle_longer_than_the_limit_are_deleted(tmp_path):
 @pytest.fixture()
 def clean_env(monkeypatch):
     # `make test` exports .env; the command lets the shell win over the file (like serve.py)
-    for name in ("TRACKER_DB", "TRACKER_STORE", "RETENTION_DAYS"):
+    for name in ("TRACKER_DB", "TRACKER_STORE", "RETENTION_DAYS", "AGENT_DB"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -61,7 +61,7 @@ def test_the_command_reads_retention_days_from_env(tmp_path, capsys, clean_env):
     store_conversation(store, "a", 10, now=now)
     store_conversation(store, "b", 3, now=now)
     env_file = tmp_path / ".env"
-    env_file.write_text(f"TRACKER_DB={db}\nRETENTION_DAYS=7\n")
+    env_file.write_text(f"TRACKER_DB={db}\nAGENT_DB={tmp_path / 'agents.db'}\nRETENTION_DAYS=7\n")
     assert retention.main(["--env-file", str(env_file)]) == 0
     assert senders(db) == {"b"}
     assert "Deleted 1 conversation" in capsys.readouterr().out
@@ -103,3 +103,21 @@ def test_the_store_masks_user_text_from_any_channel(tmp_path):
     raw = sqlite3.connect(db).execute("select group_concat(data) from events").fetchone()[0]
     assert "123-45-6789" not in raw and "a.b@example.com" not in raw
     assert "[ssn]" in raw and "[email]" in raw
+
+
+def test_call_notes_go_with_the_retention_period(tmp_path, capsys, clean_env):
+    from accounts.store import AgentStore
+
+    agents = tmp_path / "agents.db"
+    now = [time.time() - 10 * 86400]
+    store = AgentStore(f"sqlite:///{agents}", clock=lambda: now[0])
+    store.save_call_notes("call-old", "ana", "resolved", "sent the form")
+    now[0] = time.time() - 3 * 86400
+    store.save_call_notes("call-new", "ana", "call_back", "call back Monday")
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"TRACKER_DB={tmp_path / 'tracker.db'}\nAGENT_DB={agents}\nRETENTION_DAYS=7\n")
+    make_store(tmp_path / "tracker.db")
+    assert retention.main(["--env-file", str(env_file)]) == 0
+    fresh = AgentStore(f"sqlite:///{agents}")
+    assert fresh.call_notes("call-old") is None and fresh.call_notes("call-new") is not None
+    assert "notes of 1 call" in capsys.readouterr().out

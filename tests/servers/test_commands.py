@@ -54,6 +54,7 @@ def env_file(tmp: Path, **settings: object) -> Path:
             "RASA_PORT": free_port(),
             "ACTION_PORT": free_port(),
             "TRACKER_DB": tmp / "tracker.db",
+            "AGENT_DB": tmp / "agents.db",  # never the clone's own var/agents.db
             **settings,
         }
     )
