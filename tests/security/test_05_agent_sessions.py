@@ -13,6 +13,7 @@ tests/accounts/ and tests/channels/test_agent.py; these try them on a running se
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import uuid
@@ -29,9 +30,13 @@ pytestmark = pytest.mark.live
 def agents_command(server, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     """scripts/agents.py against the running server's own .env (its AGENT_DB)."""
     env_file = Path(server["db"]).parent / ".env"
+    # the command lets the shell win over the file (as serve.py): leave out what the file sets
+    written = {line.split("=", 1)[0] for line in env_file.read_text().splitlines() if "=" in line}
+    env = {k: v for k, v in os.environ.items() if k not in written}
     return subprocess.run(
         [sys.executable, "-m", "scripts.agents", "--env-file", str(env_file), *args],
         cwd=ROOT,
+        env=env,
         input=stdin,
         capture_output=True,
         text=True,

@@ -281,3 +281,32 @@ def test_call_endpoints_need_a_session_and_the_csrf_token(page, server):
     assert page.request.post(f"{base}/agent/call/call-1/notes", data=notes, headers={"X-CSRF-Token": token}).ok
     body = page.request.get(f"{base}/agent/directory").json()
     assert {d["department"] for d in body["departments"]} == set(load_content().departments)
+
+
+def test_no_axe_violations_on_the_sign_in_page_and_the_console(chromium, server, shot):
+    """axe-core (npm, as for the widget) on the sign-in page and on the console in the
+    middle of a call; the context bypasses the pages' CSP for axe's injected script only."""
+    from tests.web.test_widget_ux import AXE, run_axe
+
+    assert AXE.exists(), "node_modules/axe-core is missing: run `npm ci --no-audit --no-fund` (make test does)"
+    ctx = chromium.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    try:
+        page = ctx.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(f"{server['base']}/agent/")
+        page.get_by_label("Password").wait_for()
+        assert run_axe(page) == [], "axe violations on the sign-in page"
+        sign_in(page, server)
+        ask = page.locator("#ac-ask")
+        ask.get_by_role("button", name="X-rays or scans").wait_for()
+        before = history_len(page)
+        ask.get_by_role("button", name="X-rays or scans").click()
+        wait_updated(page, before)
+        before = history_len(page)
+        ask.get_by_role("button", name="Dental x-rays").click()
+        wait_updated(page, before)
+        shot(page, "axe")
+        found = run_axe(page)
+        assert found == [], f"axe violations in the console: {found}"
+    finally:
+        ctx.close()
