@@ -39,8 +39,9 @@ from triage.engine import (
     triage,
 )
 from triage.render import Renderer, Reply
-from triage.rights import RIGHTS_INTENTS, detect_jurisdiction
-from triage.understand import Reading, find, option_facts, place, read
+from triage.fees import FREE_PURPOSES, PAID_LEAVE_PROGRAMS
+from triage.rights import RIGHTS_INTENTS, answer, detect_jurisdiction, jurisdiction_of
+from triage.understand import Reading, find, longest, option_facts, place, read
 from triage.vocabulary import clean
 
 FACT_FIELDS = ("record_kind", "imaging_kind", "recipient", "requester", "leave_program", "leave_type", "region")
@@ -428,7 +429,48 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
             where = place(content, conversation, clean(text))
             if where and where != state.facts.get("region"):
                 outcome.slots["region"] = where
+        note = free_copy_lines(content, conversation, render, state, said, outcome)
+        if note and outcome.replies:
+            outcome.replies = [*outcome.replies, Reply("\n".join(note))]
     return outcome
+
+
+def free_copy_lines(
+    content: Content, conversation: ConversationContent, render: Renderer, state: State, said: Said, outcome: Outcome
+) -> List[str]:
+    """A price question about copies needed for a purpose the law makes free ("I need
+    them for my Social Security disability appeal, do I have to pay?"): the state's
+    free-copy rule, or each state's rule with its name when the state is not known."""
+    text = clean(said.text or "")
+    if not find(conversation.asks["cost"], text):
+        return []
+    purpose = said.facts.get("copy_purpose") or longest(content.vocabulary.get("copy_purpose", {}), text)
+    if purpose is None and find(conversation.copy_markers, text):
+        program = said.facts.get("leave_program") or longest(content.vocabulary.get("leave_program", {}), text)
+        if (program or state.facts.get("leave_program")) in PAID_LEAVE_PROGRAMS:
+            purpose = "paid_leave"
+    if purpose is None:
+        return []
+    facts = {**state.facts, **{k: v for k, v in outcome.slots.items() if isinstance(v, str)}}
+    where = jurisdiction_of(content, region=facts.get("region"), jurisdiction=facts.get("jurisdiction"))
+    if where is None:
+        where = detect_jurisdiction(content, text)
+    phrases = content.rights.phrases
+    if where is not None:
+        if purpose not in FREE_PURPOSES.get(where, set()):
+            return []
+        name = content.rights.jurisdictions[where].short.get(render.language)
+        reason = render.fill(answer(content, "free_copies", where).text)
+        return [render.fill(phrases["fee_free_state"], state=name, reason=reason)]
+    return [
+        render.fill(
+            phrases["fee_free_if_state"],
+            state=content.rights.jurisdictions[state_key].short.get(render.language),
+            reason=render.fill(answer(content, "free_copies", state_key).text),
+        )
+        for state_key, purposes in FREE_PURPOSES.items()
+        if purpose in purposes
+    ]
 
 
 def _step(content: Content, conversation: ConversationContent, render: Renderer, state: State, said: Said) -> Outcome:

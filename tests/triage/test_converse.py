@@ -597,3 +597,40 @@ def test_every_answer_names_its_regions_roi_and_no_other(place, kind, turns):
     others = set().union(*(roi_contacts(r) for r in REGION_OF_PLACE.values() if r != region)) - roi_contacts(region)
     assert any(value in answer for value in roi_contacts(region)), (kind, answer)
     assert not [value for value in others if value in answer], (kind, answer)
+
+
+# -- copies the law makes free ------------------------------------------------------
+
+
+def test_a_price_question_for_a_disability_appeal_in_washington_gets_the_free_copy_rule():
+    (outcome, _), = talk("I'm in Yakima and need my records for my Social Security disability appeal. Do I have to pay?")
+    text = said(outcome)
+    assert "Washington law: " in text and "free" in text and "2 years" in text
+    assert "If you live in" not in text
+
+
+def test_a_price_question_for_an_appeal_with_no_state_gets_each_states_rule_by_name():
+    (_, slots), (outcome, _) = talk(
+        "my lawyer needs my records", "I need them for my social security disability appeal, do I have to pay?"
+    )
+    assert slots["department"] == "roi"
+    text = said(outcome)
+    assert "$16.50" in text  # the route's own price comes first
+    assert "If you live in Washington:" in text and "If you live in California:" in text
+
+
+def test_oregon_has_no_free_copy_rule_for_an_appeal():
+    (outcome, _), = talk("I live in Salem and need copies of my records for my SSDI appeal, how much will it cost?")
+    assert "free if you need it" not in said(outcome)
+
+
+def test_paid_leave_copies_in_washington_are_free_but_the_leave_form_question_is_not_a_copy_question():
+    (outcome, _), = talk("I'm in Tacoma. Do I have to pay for copies of my records for my WA PFML claim?")
+    assert "paid family or medical leave claim" in said(outcome)
+    (outcome, _), = talk("I'm in Tacoma. How much does the FMLA form cost for my WA PFML claim?")
+    assert "Washington law: " not in said(outcome)
+
+
+def test_no_price_question_no_free_copy_note():
+    (outcome, _), = talk("I'm in Yakima and need my records for my Social Security disability appeal")
+    assert "Washington law: " not in said(outcome)
