@@ -38,8 +38,8 @@ from triage.engine import (
     region_of,
     triage,
 )
-from triage.render import Renderer, Reply
 from triage.fees import FREE_PURPOSES, PAID_LEAVE_PROGRAMS
+from triage.render import Renderer, Reply
 from triage.rights import RIGHTS_INTENTS, answer, detect_jurisdiction, jurisdiction_of
 from triage.understand import Reading, find, longest, option_facts, place, read
 from triage.vocabulary import clean

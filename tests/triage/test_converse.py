@@ -603,7 +603,9 @@ def test_every_answer_names_its_regions_roi_and_no_other(place, kind, turns):
 
 
 def test_a_price_question_for_a_disability_appeal_in_washington_gets_the_free_copy_rule():
-    (outcome, _), = talk("I'm in Yakima and need my records for my Social Security disability appeal. Do I have to pay?")
+    ((outcome, _),) = talk(
+        "I'm in Yakima and need my records for my Social Security disability appeal. Do I have to pay?"
+    )
     text = said(outcome)
     assert "Washington law: " in text and "free" in text and "2 years" in text
     assert "If you live in" not in text
@@ -620,17 +622,17 @@ def test_a_price_question_for_an_appeal_with_no_state_gets_each_states_rule_by_n
 
 
 def test_oregon_has_no_free_copy_rule_for_an_appeal():
-    (outcome, _), = talk("I live in Salem and need copies of my records for my SSDI appeal, how much will it cost?")
+    ((outcome, _),) = talk("I live in Salem and need copies of my records for my SSDI appeal, how much will it cost?")
     assert "free if you need it" not in said(outcome)
 
 
 def test_paid_leave_copies_in_washington_are_free_but_the_leave_form_question_is_not_a_copy_question():
-    (outcome, _), = talk("I'm in Tacoma. Do I have to pay for copies of my records for my WA PFML claim?")
+    ((outcome, _),) = talk("I'm in Tacoma. Do I have to pay for copies of my records for my WA PFML claim?")
     assert "paid family or medical leave claim" in said(outcome)
-    (outcome, _), = talk("I'm in Tacoma. How much does the FMLA form cost for my WA PFML claim?")
+    ((outcome, _),) = talk("I'm in Tacoma. How much does the FMLA form cost for my WA PFML claim?")
     assert "Washington law: " not in said(outcome)
 
 
 def test_no_price_question_no_free_copy_note():
-    (outcome, _), = talk("I'm in Yakima and need my records for my Social Security disability appeal")
+    ((outcome, _),) = talk("I'm in Yakima and need my records for my Social Security disability appeal")
     assert "Washington law: " not in said(outcome)
