@@ -47,6 +47,7 @@ class Faq(Strict):
     source: str
     reviewed: dt.date
     department: Optional[str] = None  # where the answer sends the person (sets the slot)
+    needs: List[str] = []  # when set, one of these words must be in the message ("my son's")
 
     class Config:
         fields = {"for_": "for"}
@@ -79,6 +80,7 @@ class ConversationContent(Strict):
     generic_form_phrases: List[str]
     records_markers: List[str]
     booking_markers: List[str]
+    form_holders: List[str] = []  # who a paper leave form must not go to (doctor, clinic)
     copy_markers: List[str]
     definition_markers: List[str]
     representative_markers: List[str]

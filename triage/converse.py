@@ -191,8 +191,14 @@ def nearest_faq(
     if not targets or not text:
         return None, 0.0
     best: Tuple[Optional[str], float] = (None, 0.0)
+    cleaned = None
     for key, score in scores if scores is not None else faq_scores(conversation, text):
-        if score > best[1] and set(conversation.faq[key].for_) & set(targets):
+        faq = conversation.faq[key]
+        if score > best[1] and set(faq.for_) & set(targets):
+            if faq.needs:
+                cleaned = clean(text) if cleaned is None else cleaned
+                if not find(faq.needs, cleaned):
+                    continue  # "all of it, everything since 2019" is not about a child's chart
             best = (key, score)
     return best
 
@@ -514,6 +520,8 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         and bool(find(conversation.booking_markers, reading.text))
         and not find(conversation.copy_markers, reading.text)
     )
+    # "I got a bill for my x-ray, who do I pay?": a bill, unless copies are asked for too
+    billing = reading.neighbour == "billing" and not find(conversation.copy_markers, reading.text)
     about_context = (
         bool(state.route)
         and nearest_faq(conversation, text, [t for t in (state.route, state.department) if t], scored())[1] >= FAQ_MAYBE
@@ -525,6 +533,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         and not about_context
         and (
             booking
+            or billing
             or result_meaning
             or reading.neighbour == "scan_booking"
             or not (reading.requests or reading.departments)
@@ -654,6 +663,25 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
                     kind="more_facts",
                 )
 
+    # "do I just mail it to your records office?", "can we fax the DOL form to the
+    # clinic?" about a form that never goes there: the answer in context says so
+    wrong_office = {"clinical_team": "not_to_roi", "leave_form": "leave_no_paper_form"}
+    if (
+        context_route is not None
+        and context_route.department in wrong_office
+        and not (set(message_requests) - {state.request, "records"})
+        and not any(k in {**said.facts, **reading.facts} for k in ("record_kind", "recipient", "imaging_kind"))
+        and (
+            "roi" in reading.departments
+            or (
+                context_route.department == "leave_form"
+                and {"fax", "mail", "email"} & set(reading.asks)
+                and find(conversation.form_holders, reading.text)
+            )
+        )
+    ):
+        return _faq_outcome(content, conversation, render, wrong_office[context_route.department], state, reading)
+
     # 6. a question about the answer in context
     new_request = bool(message_requests) and message_requests[0] != state.request
     faq, score = nearest_faq(conversation, text, targets, scored())
@@ -662,7 +690,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         first_faq = faq
     if new_request and (score < FAQ_NEW_REQUEST or not state.request):
         faq, score = None, 0.0
-    if faq and score >= FAQ_SURE:
+    if faq and score >= FAQ_SURE and not _other_detail(conversation, faq, reading):
         return _faq_outcome(content, conversation, render, faq, state, reading)
 
     # 7. a direct question for a detail: about a department named, the answer in
@@ -772,7 +800,17 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         and not (said.intent in RIGHTS_INTENTS and rights)
     )
     if context_route is not None and unclear:
-        if faq and score >= FAQ_CONTEXT:
+        # "all of it, everything since 2019" after the records answer: the kind of
+        # record (or image) said again, in the words of our own question's options
+        kind_slot = {"records": "record_kind", "imaging": "imaging_kind"}.get(state.request or "")
+        restated = option_facts(content, conversation, kind_slot, text) if kind_slot else None
+        if restated:
+            outcome = answer_requests(content, render, [state.request], {**_state_values(state), **restated})
+            outcome.kind = "restated"
+            if outcome.slots.get("route") == state.route:  # the same answer: its card and contacts only
+                outcome.replies = [r for r in outcome.replies if r.part in ("department_card", "contacts")]
+            return outcome
+        if faq and score >= FAQ_CONTEXT and not _other_detail(conversation, faq, reading):
             return _faq_outcome(content, conversation, render, faq, state, reading)
         return Outcome([Reply(render.contacts_text(context_route), part="contacts")], kind="context_contacts")
     if said.intent in RIGHTS_INTENTS and not rights:
@@ -781,6 +819,16 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         # a request intent that no word of ours backs, and NLU not sure: no guessed department
         return Outcome(delegate="nlu_fallback", kind="unsure")
     return Outcome(delegate=said.intent, kind="intent")
+
+
+def _other_detail(conversation: ConversationContent, key: str, reading: Reading) -> bool:
+    """The message asks for a detail (cost, phone...) that none of the route
+    question's example questions asks: "do I have to pay for it" is not "do I have
+    to come in", however alike they look."""
+    if not reading.asks:
+        return False
+    questions = [clean(q) for q in conversation.faq[key].questions]
+    return not any(find(conversation.asks[ask], q) for ask in reading.asks for q in questions)
 
 
 def _detail_route(

@@ -52,6 +52,9 @@ def said(outcome: Outcome) -> str:
         ("my dad collapsed and isnt responding, also need his records", "911"),
         ("i can't breathe", "911"),
         ("I don't want to live anymore", "988"),
+        ("I want my mental health records. honestly I don't see the point in living anymore", "988"),
+        ("i'm so tired of living, can you send my chart to my therapist", "988"),
+        ("there's nothing left to live for", "988"),
         ("thinking about ending my life, can I get my psych records first", "988"),
         ("my partner hits me and I need my ER records", "1-800-799-7233"),
         ("my toddler swallowed some pills", "1-800-222-1222"),
@@ -636,3 +639,96 @@ def test_paid_leave_copies_in_washington_are_free_but_the_leave_form_question_is
 def test_no_price_question_no_free_copy_note():
     ((outcome, _),) = talk("I'm in Yakima and need my records for my Social Security disability appeal")
     assert "Washington law: " not in said(outcome)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my doctor ordered an MRI of my knee, how do I schedule it",
+        "how do i set up a ct scan my dr ordered",
+        "when is my ultrasound appointment",
+        "cancel my x-ray appointment",
+        "i got a bill for my xray, who do i pay",
+        "what does high a1c mean on my results",
+    ],
+)
+def test_booking_a_scan_a_scan_bill_or_a_result_meaning_gets_a_pointer_and_no_department(text):
+    ((outcome, slots),) = talk(text)
+    assert outcome.kind.startswith("neighbour:")
+    assert not slots.get("department")
+    assert "503-813-2000" in said(outcome)
+
+
+@pytest.mark.parametrize(
+    "text, department",
+    [
+        ("my doctor ordered an mri and my new ortho needs the images", "imaging"),
+        ("I need my billing records and chart for my lawyer", "roi"),
+        ("what does intermittent leave mean", "leave_form"),
+    ],
+)
+def test_the_same_words_in_a_records_request_or_a_definition_are_not_a_neighbours_task(text, department):
+    ((outcome, slots),) = talk(text)
+    assert not outcome.kind.startswith("neighbour:")
+    assert slots.get("department") == department
+
+
+@pytest.mark.parametrize(
+    "ask",
+    [
+        "do I just mail it to your records office?",
+        "cant the records ppl just do it faster",
+        "can I just email the form to the ROI address",
+    ],
+)
+def test_a_form_the_clinical_team_fills_out_stays_with_them_when_roi_is_named(ask):
+    (_, first), (outcome, slots) = talk("my jury duty form needs my doctor to sign it", ask)
+    assert first["department"] == slots["department"] == "clinical_team"
+    assert "Do not send this to ROI" in said(outcome)
+
+
+def test_a_paper_leave_form_is_not_faxed_to_the_clinic_and_the_letter_comes_back_online():
+    (_, _), (outcome, slots), (back, after) = talk(
+        "I need FMLA paperwork for my knee surgery",
+        "So we can't just fax the DOL form over to the clinic?",
+        "How do we get the completed certification back then?",
+    )
+    assert slots["department"] == after["department"] == "leave_form"
+    assert "Request FMLA Medical Certification" in said(outcome)
+    assert "Letters" in said(back)
+
+
+def test_a_new_records_request_naming_roi_during_a_form_is_still_a_records_request():
+    (_, _), (outcome, slots) = talk(
+        "my jury duty form needs my doctor to sign it", "can ROI also send my records to my lawyer?"
+    )
+    assert slots["department"] == "roi"
+    assert "Do not send this to ROI" not in said(outcome)
+
+
+def test_the_kind_of_record_said_again_after_the_answer_gets_the_card_and_contacts_not_a_stray_question():
+    (_, first), (outcome, slots) = talk("hi i need a copy of my records", "all of it. everything from 2019 on")
+    assert slots["department"] == "roi" and outcome.kind == "restated"
+    assert [r.part for r in outcome.replies] == ["department_card", "contacts"]
+    assert "teen" not in said(outcome)  # not the question about a child's chart
+
+
+def test_a_price_question_is_not_taken_for_a_route_question_that_only_looks_alike():
+    (_, _), (outcome, _) = talk("hi i need a copy of my records", "do i have to pay 4 it")
+    assert "free" in said(outcome) and "come in" not in said(outcome)
+
+
+def test_the_question_about_a_childs_chart_needs_a_child():
+    (_, _), (outcome, _) = talk("I need my son's records", "can I get everything in his chart")
+    assert "teen" in said(outcome)
+
+
+def test_an_attending_physician_statement_is_a_disability_form_not_a_bill():
+    ((outcome, slots),) = talk(
+        (
+            "unum long term disability keeps asking for an attending physician statement from my doc, who does those",
+            "request_disability_form",
+            0.7,
+        )
+    )
+    assert not outcome.kind.startswith("neighbour:")
