@@ -804,7 +804,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         # record (or image) said again, in the words of our own question's options
         kind_slot = {"records": "record_kind", "imaging": "imaging_kind"}.get(state.request or "")
         restated = option_facts(content, conversation, kind_slot, text) if kind_slot else None
-        if restated:
+        if restated and state.request:
             outcome = answer_requests(content, render, [state.request], {**_state_values(state), **restated})
             outcome.kind = "restated"
             if outcome.slots.get("route") == state.route:  # the same answer: its card and contacts only
