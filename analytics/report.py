@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import sys
+import time
 from dataclasses import dataclass, field
 from typing import Dict, List, Mapping, Optional, Sequence, Tuple
 
@@ -22,7 +23,7 @@ from analytics.groups import THRESHOLD
 from analytics.store import AnalyticsStore, conversations, labels, unrecognised, unrecognised_seen
 
 
-@dataclass
+@dataclass(frozen=True)
 class Filters:
     start: str  # ISO day, inclusive
     end: str  # ISO day, inclusive
@@ -201,6 +202,23 @@ def figures(engine: sa.engine.Engine, filters: Filters) -> Figures:
         )
         out.unrecognised = [(str(words), int(n)) for words, n in groups]
     return out
+
+
+_RECENT: Dict[Tuple[str, Filters], Tuple[float, Figures]] = {}
+RECENT_SECONDS = 30.0
+
+
+def recent_figures(engine: sa.engine.Engine, filters: Filters, now: Optional[float] = None) -> Figures:
+    """``figures``, kept for RECENT_SECONDS: a page and its charts (one request each) query once.
+    The aggregates change only when the job runs (every few minutes)."""
+    now = time.monotonic() if now is None else now
+    key = (str(engine.url), filters)
+    found = _RECENT.get(key)
+    if found is None or now - found[0] > RECENT_SECONDS:
+        if len(_RECENT) >= 32:
+            _RECENT.clear()
+        found = _RECENT[key] = (now, figures(engine, filters))
+    return found[1]
 
 
 def parse_filters(params: Mapping[str, str], today: Optional[dt.date] = None) -> Filters:

@@ -60,7 +60,7 @@ from accounts import passwords, throttle
 from accounts.store import MAX_NOTES, OUTCOMES, SESSION_SECONDS, AgentStore, CallNotes, Session
 from analytics import charts
 from analytics.page import render as render_dashboard
-from analytics.report import Figures, figures, parse_filters
+from analytics.report import Figures, parse_filters, recent_figures
 from analytics.store import AnalyticsStore
 from channels.agent_calls import call_turns, directory, transfer_for
 from channels.http import answer_message, json, secure, static_file
@@ -247,7 +247,7 @@ class AgentConsoleInput(InputChannel):
             filters = parse_filters({k: request.args.get(k, "") for k in ("from", "to", "channel", "language")})
         except ValueError as problem:
             return None, json({"error": str(problem)}, 400)
-        return await asyncio.to_thread(figures, self.analytics().engine, filters), None
+        return await asyncio.to_thread(recent_figures, self.analytics().engine, filters), None
 
     # -- routes ----------------------------------------------------------
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
@@ -355,7 +355,7 @@ class AgentConsoleInput(InputChannel):
                 return refused or json({"error": "not signed in"}, 401)
             session = self.current(request)
             everyone = await asyncio.to_thread(
-                figures, self.analytics().engine, replace(found.filters, channel=None, language=None)
+                recent_figures, self.analytics().engine, replace(found.filters, channel=None, language=None)
             )
             html = render_dashboard(found, list(everyone.by_language), session.username if session else "")
             return secure(response.html(html))

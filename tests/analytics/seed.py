@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import sqlalchemy as sa
 
@@ -74,3 +74,16 @@ def store_events(engine: sa.engine.Engine, sender: str, events: List[Dict[str, A
                 sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (:s, :t, :ts, :d)"),
                 {"s": sender, "t": event["event"], "ts": event["timestamp"], "d": json.dumps(event)},
             )
+
+
+def store_events_bulk(engine: sa.engine.Engine, talks: List[Tuple[str, List[Dict[str, Any]]]]) -> None:
+    """Many senders' events in one transaction (bench/analytics.py)."""
+    rows = [
+        {"s": sender, "t": e["event"], "ts": e["timestamp"], "d": json.dumps(e)}
+        for sender, events in talks
+        for e in events
+    ]
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (:s, :t, :ts, :d)"), rows
+        )

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from analytics import job
-from analytics.report import Filters, figures, median_of, parse_filters
+from analytics.report import Filters, figures, median_of, parse_filters, recent_figures
 from analytics.report import main as report_main
 from analytics.store import AnalyticsStore
 from privacy.retention import delete_older_than
@@ -150,3 +150,14 @@ def test_the_commands_print_the_same_figures(dbs, tmp_path, capsys, monkeypatch)
     assert report_main(["--env-file", str(env), "--from", "2026-12-01", "--to", "2026-12-31", "--csv"]) == 0
     printed = capsys.readouterr().out
     assert "total,conversations,5" in printed and "department,imaging,1" in printed
+
+
+def test_a_page_and_its_charts_query_once_within_30_seconds(dbs):
+    tracker, store = dbs
+    seed(tracker)
+    job.run(tracker, store)
+    first = recent_figures(store.engine, ALL, now=1000.0)
+    store_events(tracker, "web-late", Talk().user("hello").bot("greeting").events)
+    job.run(tracker, store)
+    assert recent_figures(store.engine, ALL, now=1020.0) is first
+    assert recent_figures(store.engine, ALL, now=1031.0).conversations == 6
