@@ -54,16 +54,20 @@ class Talk:
 
 
 def tracker_db(url: str) -> sa.engine.Engine:
-    """An empty tracker store with the columns of Rasa's SQLTrackerStore ``events`` table."""
+    """An empty tracker store with the columns of Rasa's SQLTrackerStore ``events`` table (SQLite or PostgreSQL)."""
     engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "CREATE TABLE events (id INTEGER PRIMARY KEY AUTOINCREMENT, sender_id VARCHAR(255) NOT NULL, "
-                "type_name VARCHAR(255) NOT NULL, timestamp FLOAT, intent_name VARCHAR(255), "
-                "action_name VARCHAR(255), data TEXT)"
-            )
-        )
+    table = sa.Table(
+        "events",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+        sa.Column("type_name", sa.String(255), nullable=False),
+        sa.Column("timestamp", sa.Float),
+        sa.Column("intent_name", sa.String(255)),
+        sa.Column("action_name", sa.String(255)),
+        sa.Column("data", sa.Text),
+    )
+    table.metadata.create_all(engine)
     return engine
 
 
