@@ -20,7 +20,7 @@ TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(SPACY)
 # Extra arguments for the program a target runs, e.g. make bench ARGS=--smoke
 ARGS ?=
 
-.PHONY: help setup run shell test unit lint train validate clean retention cluster load agents
+.PHONY: help setup run shell test unit lint train validate clean retention cluster load agents analytics
 
 help:
 	@echo "make run        - set up, train if needed, start the assistant (Ctrl-C stops)"
@@ -33,6 +33,7 @@ help:
 	@echo "make load       - Locust load run, single server and cluster (ARGS=\"--users 50 --minutes 10\")"
 	@echo "make cluster    - 2 Rasa + 2 action servers, PostgreSQL, Redis, nginx on loopback"
 	@echo "make retention  - delete conversations idle for more than RETENTION_DAYS"
+	@echo "make analytics  - update the dashboard's aggregates from the tracker store, print the figures (ARGS=\"--from ... --to ...\")"
 	@echo "make agents     - agent console accounts and audit log (ARGS=\"add NAME\", list, disable NAME, audit)"
 	@echo "Any target takes ARGS=\"...\" for its program (e.g. make bench ARGS=--smoke)."
 
@@ -72,8 +73,8 @@ validate: setup
 	$(LOADENV) $(BIN)/rasa data validate --fail-on-warnings
 
 # Code checks (settings in pyproject.toml); `make test` runs them first.
-LINTED := accounts actions bench channels nlu_pipeline privacy scripts servers storage tests triage
-TYPED  := triage channels privacy storage servers accounts
+LINTED := accounts actions analytics bench channels nlu_pipeline privacy scripts servers storage tests triage
+TYPED  := triage channels privacy storage servers accounts analytics
 lint: setup
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
@@ -127,3 +128,9 @@ agents: setup
 # PostgreSQL, Redis, 2 Rasa + 2 action servers behind nginx on loopback (servers/cluster.py).
 cluster: train
 	$(BIN)/python -m servers.cluster $(ARGS)
+
+# Dashboard aggregates (analytics/): read the tracker events after the high-water
+# mark into ANALYTICS_DB, then print the figures (ARGS="--from 2026-12-01 --to 2026-12-31").
+analytics: setup
+	$(BIN)/python -m analytics.job
+	$(BIN)/python -m analytics.report $(ARGS)

@@ -13,7 +13,11 @@ Under ``/agent/`` on the Rasa server:
 - ``POST /agent/call/<call_id>/notes``  ``{"outcome", "notes"}``: saved in the
   accounts database, the notes masked first (``accounts/store.py``);
 - ``GET /agent/directory``  every department's numbers to dial, by region;
-- ``POST /agent/logout``.
+- ``POST /agent/logout``;
+- ``GET /agent/dashboard``  the supervisors' dashboard (``analytics/``; other roles 403):
+  query ``from``, ``to`` (YYYY-MM-DD), ``channel``, ``language``; its charts at
+  ``GET /agent/dashboard/chart/<name>.svg`` and its figures at ``GET /agent/dashboard.csv``.
+  It reads only the aggregates database (ANALYTICS_DB), never the tracker's events.
 
 Calls are shared call-center conversations: any signed-in agent may open a call
 id and read or update its notes (a call moves between agents on transfer).
@@ -42,6 +46,7 @@ import hmac
 import logging
 import os
 import re
+from dataclasses import replace
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 from urllib.parse import urlparse
 
@@ -53,6 +58,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from accounts import passwords, throttle
 from accounts.store import MAX_NOTES, OUTCOMES, SESSION_SECONDS, AgentStore, CallNotes, Session
+from analytics import charts
+from analytics.page import render as render_dashboard
+from analytics.report import Figures, parse_filters, recent_figures
+from analytics.store import AnalyticsStore
 from channels.agent_calls import call_turns, directory, transfer_for
 from channels.http import answer_message, json, secure, static_file
 from channels.render import WholeMessages, for_agent
@@ -65,6 +74,7 @@ CALL_ID = re.compile(r"[A-Za-z0-9_-]{4,64}")
 ASSETS = ("agent.js", "agent.css")
 _pause = asyncio.sleep  # replaced in tests
 CALL_SLOTS = ("department", "route", "region")  # the slots the console shows after a reload
+CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'"  # an SVG image: matplotlib's style attributes, no script
 UNKNOWN_USER = "(unknown)"  # the audit's name for a failed sign-in with a user name that has no account
 
 
@@ -101,6 +111,7 @@ class AgentConsoleInput(InputChannel):
         self.store = store or AgentStore.from_env(dict(os.environ))
         self._has_accounts = False
         self._bootstrapped = False
+        self._analytics: Optional[AnalyticsStore] = None
         try:
             self.problem()  # at start: the first account from .env, or a clear log line why sign-in is off
         except SQLAlchemyError as error:  # the server still starts; the first sign-in tries again
@@ -221,6 +232,23 @@ class AgentConsoleInput(InputChannel):
             "outcomes": list(OUTCOMES),
         }
 
+    # -- dashboard (supervisors) -------------------------------------------
+    def analytics(self) -> AnalyticsStore:
+        if self._analytics is None:
+            self._analytics = AnalyticsStore.from_env(dict(os.environ))
+        return self._analytics
+
+    async def dashboard_figures(self, request: Request) -> tuple[Optional[Figures], Optional[HTTPResponse]]:
+        """The figures for the request's filters, or the refusal (401, 403 for a role other than supervisor, 400)."""
+        refused = self.require_role(request, "supervisor")
+        if refused is not None:
+            return None, refused
+        try:
+            filters = parse_filters({k: request.args.get(k, "") for k in ("from", "to", "channel", "language")})
+        except ValueError as problem:
+            return None, json({"error": str(problem)}, 400)
+        return await asyncio.to_thread(recent_figures, self.analytics().engine, filters), None
+
     # -- routes ----------------------------------------------------------
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("agent_console", __name__)
@@ -319,6 +347,41 @@ class AgentConsoleInput(InputChannel):
                 return json({"error": f"notes are at most {MAX_NOTES} characters"}, 400)
             saved = self.store.save_call_notes(call_id, current.username, outcome, text)
             return json(notes_json(saved))
+
+        @bp.get("/dashboard")
+        async def dashboard(request: Request) -> HTTPResponse:
+            found, refused = await self.dashboard_figures(request)
+            if found is None:
+                return refused or json({"error": "not signed in"}, 401)
+            session = self.current(request)
+            everyone = await asyncio.to_thread(
+                recent_figures, self.analytics().engine, replace(found.filters, channel=None, language=None)
+            )
+            html = render_dashboard(found, list(everyone.by_language), session.username if session else "")
+            return secure(response.html(html))
+
+        @bp.get("/dashboard.csv")
+        async def dashboard_csv(request: Request) -> HTTPResponse:
+            found, refused = await self.dashboard_figures(request)
+            if found is None:
+                return refused or json({"error": "not signed in"}, 401)
+            name = f"dashboard-{found.filters.start}-{found.filters.end}.csv"
+            resp = secure(response.text(found.csv(), content_type="text/csv; charset=utf-8"))
+            resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+            return resp
+
+        @bp.get("/dashboard/chart/<name:str>")
+        async def dashboard_chart(request: Request, name: str) -> HTTPResponse:
+            found, refused = await self.dashboard_figures(request)
+            if found is None:
+                return refused or json({"error": "not signed in"}, 401)
+            chart = name[: -len(".svg")] if name.endswith(".svg") else ""
+            if chart not in charts.CHARTS:
+                return json({"error": "no such chart"}, 404)
+            body = await asyncio.to_thread(charts.svg, found, chart)
+            resp = secure(response.raw(body, content_type="image/svg+xml"))
+            resp.headers["Content-Security-Policy"] = CHART_CSP
+            return resp
 
         @bp.get("/directory")
         async def numbers(request: Request) -> HTTPResponse:

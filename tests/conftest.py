@@ -18,6 +18,7 @@ TESTS = Path(__file__).resolve().parent
 # the test itself says otherwise. A new folder must be added here.
 FOLDER_KIND = {
     "accounts": "unit",
+    "analytics": "unit",
     "actions": "unit",
     "bench": "unit",  # the smoke run's tests are marked live
     "channels": "unit",

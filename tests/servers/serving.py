@@ -29,6 +29,7 @@ def serving(tmp: Path, settings: Dict[str, object], timeout: float = 240) -> Ite
         "ACTION_PORT": free_port(),
         "TRACKER_DB": tmp / "tracker.db",
         "AGENT_DB": tmp / "agents.db",  # agent console accounts: never the developer's var/agents.db
+        "ANALYTICS_DB": tmp / "analytics.db",  # the dashboard's aggregates: never the developer's var/analytics.db
         "LOG_LEVEL": "INFO",
         **settings,
     }

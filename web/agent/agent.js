@@ -338,6 +338,13 @@
   }).then(function (s) {
     csrf = s.csrf;
     $("ac-user").textContent = "Signed in as " + s.user;
+    if (s.role === "supervisor") {  // the dashboard (docs/analytics.md); the server checks the role again
+      var link = document.createElement("a");
+      link.href = "/agent/dashboard";
+      link.className = "db-link";
+      link.textContent = "Dashboard";
+      $("ac-user").insertAdjacentElement("afterend", link);
+    }
     return fetch("/agent/directory", { credentials: "same-origin" }).then(function (r) {
       return r.ok ? r.json() : { departments: [] };
     }).catch(function () { return { departments: [] }; });

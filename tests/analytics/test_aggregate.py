@@ -1,0 +1,106 @@
+"""One conversation's events -> its aggregate (analytics/aggregate.py)."""
+
+from __future__ import annotations
+
+from analytics.aggregate import channel_of, conversations, summarise
+from analytics.groups import group_key, tokens
+from tests.analytics.seed import DAY2, Talk
+
+
+def test_channel_from_the_sender_prefix():
+    assert [channel_of(s) for s in ("web-abc", "SMS-1f2e", "agent-call-7", "crm-4711", "")] == [
+        "web",
+        "sms",
+        "agent",
+        "rest",
+        "rest",
+    ]
+
+
+def test_a_routed_conversation():
+    talk = (
+        Talk()
+        .user("I need my records")
+        .bot("choices", "Which records?")
+        .user('/choose{"record_kind": "full_record"}')
+        .slot("department", "roi")
+        .slot("route", "roi_full_record")
+        .bot("department_card")
+        .bot("steps")
+    )
+    [row] = conversations("web-1234", talk.events)
+    assert (row.day, row.channel, row.language) == ("2026-12-01", "web", "en")
+    assert row.turns == 2
+    assert row.departments == ("roi",) and row.routes == ("roi_full_record",)
+    assert row.turns_to_department == 2
+    assert row.questions == 1 and not row.ended_after_question
+    assert row.cant_help == 0 and row.unrecognised == []
+
+
+def test_cant_help_keeps_the_masked_words_of_the_message_it_answered_once():
+    talk = (
+        Talk()
+        .user("hola", language="es")
+        .bot("greeting")
+        .user("my dog's vet records")
+        .bot("fallback", "I can't help with that")
+        .bot("fallback", "Topics: ...")
+        .user("/greet")
+        .bot("fallback")
+    )
+    row = summarise("sms-9f8e", talk.events)
+    assert row.channel == "sms" and row.language == "es"
+    assert row.cant_help == 3
+    assert row.unrecognised == ["my dog's vet records"]  # a button payload is not words anyone typed
+    assert row.departments == () and row.turns_to_department is None
+
+
+def test_language_slot_wins_and_pointers_are_counted():
+    talk = (
+        Talk()
+        .user("chest pain")
+        .bot("safety")
+        .slot("language", "es")
+        .user("cita")
+        .bot("pointer")
+        .user("factura")
+        .bot("pointer")
+    )
+    row = summarise("crm-1", talk.events)
+    assert (row.channel, row.language, row.emergency, row.neighbour) == ("rest", "es", 1, 2)
+
+
+def test_ended_right_after_a_clarifying_question_and_reasked():
+    talk = (
+        Talk()
+        .user("x-ray")
+        .bot("choices", "What kind of images?")
+        .user("the blue one")
+        .slot("question_repeated", True)
+        .bot("choices", "What kind of images?")
+    )
+    row = summarise("web-1", talk.events)
+    assert row.ended_after_question and row.questions == 2 and row.reasked == 1
+    answered = summarise("web-1", talk.user("MRI").slot("department", "imaging").bot("department_card").events)
+    assert not answered.ended_after_question and answered.turns_to_department == 3
+
+
+def test_each_session_is_a_conversation_and_carried_over_slots_are_not_counted_again():
+    talk = Talk().user("records").slot("department", "roi").bot("department_card")
+    talk.new_session(DAY2).user("hello").bot("greeting")
+    first, second = conversations("agent-call-1", talk.events)
+    assert (first.day, first.departments, first.turns_to_department) == ("2026-12-01", ("roi",), 1)
+    assert (second.day, second.departments, second.turns_to_department) == ("2026-12-02", (), None)
+    assert second.start == DAY2
+    assert conversations("web-1", Talk().events) == []  # a session with no message is no conversation
+
+
+def test_similar_messages_share_a_group_and_the_key_hides_the_words():
+    secret = b"k" * 32
+    assert tokens("Can I get my dog's VET records?") == {"dog", "vet", "record"}
+    assert group_key("Can I get my dog's VET records?", secret) == group_key("vet records for my dog", secret)
+    assert group_key("vet records for my cat", secret) != group_key("vet records for my dog", secret)
+    assert group_key("call [PHONE] please", secret) == group_key("[PHONE] call", secret)
+    assert "vet" not in group_key("vet", secret)
+    assert group_key("vet", secret) != group_key("vet", b"x" * 32)
+    assert group_key("please, hi!", secret) == ""  # nothing left to group on

@@ -1,0 +1,163 @@
+"""The incremental job over a seeded tracker store, and the figures it gives (analytics/job.py, report.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from analytics import job
+from analytics.report import Filters, figures, median_of, parse_filters, recent_figures
+from analytics.report import main as report_main
+from analytics.store import AnalyticsStore
+from privacy.retention import delete_older_than
+from tests.analytics.seed import DAY1, DAY2, Talk, store_events, tracker_db
+
+ALL = Filters("2026-12-01", "2026-12-31")
+VET = "my dog's vet records"
+
+
+@pytest.fixture
+def dbs(tmp_path):
+    tracker = tracker_db(f"sqlite:///{tmp_path / 'tracker.db'}")
+    store = AnalyticsStore(f"sqlite:///{tmp_path / 'analytics.db'}")
+    yield tracker, store
+    tracker.dispose()
+    store.dispose()
+
+
+def routed(department: str, route: str, turns_before: int = 0, start: float = DAY1) -> Talk:
+    talk = Talk(start)
+    for _ in range(turns_before):
+        talk.user("records").bot("choices")
+    return talk.user("the whole thing").slot("department", department).slot("route", route).bot("department_card")
+
+
+def seed(tracker) -> None:
+    store_events(tracker, "web-a", routed("roi", "roi_full", 0).events)
+    store_events(tracker, "web-b", routed("roi", "roi_full", 2).events)
+    store_events(tracker, "sms-c", routed("imaging", "imaging_xray", 1, DAY2).events)
+    store_events(tracker, "agent-d", Talk().user("x-ray").bot("choices").events)  # gave up on the question
+    store_events(tracker, "crm-e", Talk(DAY2).user("chest pain", language="es").bot("safety").events)
+
+
+def test_seeded_conversations_give_the_expected_figures(dbs):
+    tracker, store = dbs
+    seed(tracker)
+    done = job.run(tracker, store)
+    assert done["conversations"] == 5
+    found = figures(store.engine, ALL)
+    assert found.conversations == 5
+    assert found.turns == 1 + 3 + 2 + 1 + 1
+    assert found.by_channel == {"agent": 1, "rest": 1, "sms": 1, "web": 2}
+    assert found.by_language == {"en": 4, "es": 1}
+    assert found.by_day == {"2026-12-01": 3, "2026-12-02": 2}
+    assert found.departments == {"roi": 2, "imaging": 1}
+    assert found.routes == {"roi_full": 2, "imaging_xray": 1}
+    assert found.reached_department == 3
+    assert found.median_turns_to_department == 2  # 1, 2 and 3 turns
+    assert found.ended_after_question == 1 and found.ended_after_question_rate == pytest.approx(0.2)
+    assert found.emergency_pointers == 1 and found.neighbour_pointers == 0
+    assert found.questions_asked == 2 + 1 + 1
+    assert found.handoffs is None
+    only_sms = figures(store.engine, Filters("2026-12-01", "2026-12-31", channel="sms"))
+    assert (only_sms.conversations, only_sms.departments) == (1, {"imaging": 1})
+    day1_es = figures(store.engine, Filters("2026-12-01", "2026-12-01", language="es"))
+    assert day1_es.conversations == 0 and day1_es.departments == {}
+    row = dict(((s, n), v) for s, n, v in found.rows())
+    assert row[("total", "conversations")] == "5" and row[("department", "roi")] == "2"
+    assert found.csv().splitlines()[0] == "section,name,value"
+
+
+def test_the_job_is_incremental_and_counts_a_conversation_that_goes_on_once(dbs):
+    tracker, store = dbs
+    talk = Talk().user("hello").bot("greeting")
+    store_events(tracker, "web-a", talk.events)
+    assert job.run(tracker, store)["events"] == len(talk.events)
+    assert figures(store.engine, ALL).departments == {}
+    more = Talk().user("my chart").slot("department", "medical_records").bot("department_card").events[3:]
+    store_events(tracker, "web-a", more)
+    assert job.run(tracker, store)["events"] == len(more)  # only what is new
+    found = figures(store.engine, ALL)
+    assert (found.conversations, found.turns, found.departments) == (1, 2, {"medical_records": 1})
+    assert found.median_turns_to_department == 2
+    assert job.run(tracker, store)["events"] == 0
+    assert store.counts() == [1, 1, 0]
+
+
+def test_unrecognised_words_only_from_five_conversations_on(dbs):
+    tracker, store = dbs
+    for n in range(4):
+        store_events(
+            tracker, f"web-{n}", Talk().user(VET).bot("fallback").user("vet records, my dog").bot("fallback").events
+        )
+    store_events(tracker, "web-x", Talk().user("my parrot's dentist").bot("fallback").events)
+    job.run(tracker, store)
+    found = figures(store.engine, ALL)
+    assert found.cant_help_replies == 9 and found.conversations_with_cant_help == 5
+    assert found.unrecognised == []
+    with store.engine.connect() as conn:  # below the threshold not even the database holds the words
+        assert conn.execute(sa.text("SELECT count(*) FROM unrecognised WHERE words IS NOT NULL")).scalar() == 0
+        dumped = "\n".join(conn.connection.iterdump())
+    assert "dog" not in dumped and "parrot" not in dumped and "web-" not in dumped
+    store_events(tracker, "sms-5", Talk().user("Vet records for my dog?").bot("fallback").events)
+    job.run(tracker, store)
+    found = figures(store.engine, ALL)
+    assert found.unrecognised == [("Vet records for my dog?", 5)]
+    assert "parrot" not in found.csv()
+    # the range counts too: a day with fewer than 5 of them shows nothing
+    assert figures(store.engine, Filters("2026-12-01", "2026-12-01", channel="sms")).unrecognised == []
+
+
+def test_aggregates_survive_the_retention_purge(dbs, tmp_path):
+    tracker, store = dbs
+    seed(tracker)
+    job.run(tracker, store)
+    assert delete_older_than(f"sqlite:///{tmp_path / 'tracker.db'}", 1, now=DAY2 + 10 * 86400) == 5
+    job.run(tracker, store)
+    assert figures(store.engine, ALL).conversations == 5
+
+
+def test_median_and_filters():
+    assert median_of([]) is None
+    assert median_of([(1, 1), (3, 1)]) == 2
+    assert median_of([(1, 3), (9, 1)]) == 1
+    today = dt.date(2026, 12, 31)
+    assert parse_filters({}, today) == Filters("2026-12-02", "2026-12-31")
+    assert parse_filters(
+        {"from": "2026-12-01", "to": "2026-12-05", "channel": "SMS", "language": "es"}, today
+    ) == Filters("2026-12-01", "2026-12-05", "sms", "es")
+    for bad in (
+        {"from": "2026-12-09", "to": "2026-12-01"},
+        {"channel": "fax"},
+        {"from": "yesterday"},
+        {"language": "e'"},
+    ):
+        with pytest.raises(ValueError):
+            parse_filters(bad, today)
+
+
+def test_the_commands_print_the_same_figures(dbs, tmp_path, capsys, monkeypatch):
+    tracker, _ = dbs
+    seed(tracker)
+    env = tmp_path / ".env"
+    env.write_text(f"TRACKER_DB={tmp_path / 'tracker.db'}\nANALYTICS_DB={tmp_path / 'analytics.db'}\n")
+    for name in ("TRACKER_DB", "ANALYTICS_DB", "TRACKER_STORE"):
+        monkeypatch.delenv(name, raising=False)
+    assert job.main(["--env-file", str(env)]) == 0
+    assert "5 conversations updated" in capsys.readouterr().out
+    assert report_main(["--env-file", str(env), "--from", "2026-12-01", "--to", "2026-12-31", "--csv"]) == 0
+    printed = capsys.readouterr().out
+    assert "total,conversations,5" in printed and "department,imaging,1" in printed
+
+
+def test_a_page_and_its_charts_query_once_within_30_seconds(dbs):
+    tracker, store = dbs
+    seed(tracker)
+    job.run(tracker, store)
+    first = recent_figures(store.engine, ALL, now=1000.0)
+    store_events(tracker, "web-late", Talk().user("hello").bot("greeting").events)
+    job.run(tracker, store)
+    assert recent_figures(store.engine, ALL, now=1020.0) is first
+    assert recent_figures(store.engine, ALL, now=1031.0).conversations == 6
