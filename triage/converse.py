@@ -75,6 +75,7 @@ FAQ_SURE = 0.55  # nearest route question: answered before a detail question
 FAQ_MAYBE = 0.38  # answered when nothing more specific applies
 FAQ_NEW_REQUEST = 0.6  # a message that starts another request gets that request's answer
 FAQ_CONTEXT = 0.25  # an unclear message with a route in context: its nearest question
+ROUTE_BONUS = 0.05  # ranking edge of a route question written for the route itself
 
 
 @dataclass(frozen=True)
@@ -192,14 +193,19 @@ def nearest_faq(
         return None, 0.0
     best: Tuple[Optional[str], float] = (None, 0.0)
     cleaned = None
+    routes = set(targets) - set(REPRESENTATIVE)  # route ids, not department names
+    ranked: Tuple[Optional[str], float] = (None, 0.0)
     for key, score in scores if scores is not None else faq_scores(conversation, text):
         faq = conversation.faq[key]
-        if score > best[1] and set(faq.for_) & set(targets):
+        # a question written for the route beats the same question for its whole
+        # department ("what if they say no" about a correction, not a copy)
+        rank = score + (ROUTE_BONUS if routes & set(faq.for_) else 0.0)
+        if rank > ranked[1] and set(faq.for_) & set(targets):
             if faq.needs:
                 cleaned = clean(text) if cleaned is None else cleaned
                 if not find(faq.needs, cleaned):
                     continue  # "all of it, everything since 2019" is not about a child's chart
-            best = (key, score)
+            ranked, best = (key, rank), (key, score)
     return best
 
 
@@ -726,7 +732,16 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
 
     # 8. requests
     if message_requests:
-        same = state.request in message_requests and state.pending
+        # the request in context named again with nothing new ("she's asking if the
+        # written report is enough or should she get the images"): about that answer
+        continuing = (
+            message_requests == [state.request]
+            and context_route is not None
+            and not any(k != "region" and k in FACT_FIELDS for k in {**said.facts, **reading.facts})
+        )
+        if continuing and faq and score >= FAQ_MAYBE and not _other_detail(conversation, faq, reading):
+            return _faq_outcome(content, conversation, render, faq, state, reading)
+        same = state.request in message_requests and (state.pending or continuing)
         values = (
             {**_state_values(state), **said.facts, **reading.facts}
             if same

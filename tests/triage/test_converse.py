@@ -732,3 +732,58 @@ def test_an_attending_physician_statement_is_a_disability_form_not_a_bill():
         )
     )
     assert not outcome.kind.startswith("neighbour:")
+
+
+@pytest.mark.parametrize(
+    "first, follow_up, faq",
+    [
+        ("I want to fix a mistake in my chart", "what if they say no", "amend_refused"),
+        ("my lawyer needs my records", "does it have to be signed by hand", "sign_in_ink"),
+        ("where do i get my test results", "ok which menu", "portal_where"),
+        ("my dentist wants my dental xrays", "is there an app for that", "images_delivery"),
+        (
+            "short term disability form from my insurer",
+            "i dont have a claim number yet is that a problem",
+            "disability_include",
+        ),
+        (
+            "my mom had an MRI at kaiser and her new neurologist wants it",
+            "shes asking if the written report is enough or should she get the images",
+            "images_not_report",
+        ),
+    ],
+)
+def test_a_follow_up_gets_the_route_question_written_for_that_route(first, follow_up, faq):
+    (_, before), (outcome, after) = talk(first, follow_up)
+    assert outcome.kind == f"faq:{faq}"
+    assert after["department"] == before["department"]
+
+
+def test_the_same_request_said_again_gets_its_answer_again_not_a_stray_route_question():
+    (_, _), (outcome, _) = talk("I need my records", "I need my records")
+    assert outcome.kind == "request"
+
+
+def test_who_pays_when_a_husband_collects_the_records_is_the_third_party_fee():
+    (_, slots), (outcome, _) = talk(
+        ("can my husband get a copy of my records for me? Im working nights all week", "request_records", 0.8),
+        "who pays, me or them",
+    )
+    assert slots["route"] == "roi_third_party"
+    assert "$16.50" in said(outcome)
+
+
+def test_straight_through_leave_is_continuous():
+    (_, _), (outcome, slots) = talk(
+        "I need fmla for my pregnancy", "im on bed rest until delivery, so straight through"
+    )
+    assert slots["leave_type"] == "continuous"
+    assert "Continuous leave" in said(outcome)
+
+
+@pytest.mark.parametrize(
+    "text", ["I need to add my newborn to my Kaiser membership", "when is my next appt can u check"]
+)
+def test_membership_and_appointment_shorthand_get_the_pointer(text):
+    ((outcome, slots),) = talk(text)
+    assert outcome.kind.startswith("neighbour:") and not slots.get("department")
