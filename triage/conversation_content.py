@@ -80,6 +80,8 @@ class ConversationContent(Strict):
     generic_form_phrases: List[str]
     records_markers: List[str]
     booking_markers: List[str]
+    caller_words: List[str] = []  # an agent typing for the caller: "caller", "pt", "member"
+    relatives: List[str] = []  # someone other than the caller named
     form_holders: List[str] = []  # who a paper leave form must not go to (doctor, clinic)
     copy_markers: List[str]
     definition_markers: List[str]

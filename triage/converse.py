@@ -38,10 +38,10 @@ from triage.engine import (
     region_of,
     triage,
 )
-from triage.fees import FREE_PURPOSES, PAID_LEAVE_PROGRAMS
+from triage.fees import FREE_PURPOSES, PAID_LEAVE_PROGRAMS, read_pages
 from triage.render import Renderer, Reply
 from triage.rights import RIGHTS_INTENTS, answer, detect_jurisdiction, jurisdiction_of
-from triage.understand import Reading, find, longest, option_facts, place, read
+from triage.understand import Reading, agent_for_caller, find, longest, option_facts, place, read
 from triage.vocabulary import clean
 
 FACT_FIELDS = ("record_kind", "imaging_kind", "recipient", "requester", "leave_program", "leave_type", "region")
@@ -490,9 +490,21 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     if text.startswith("/"):
         return Outcome(delegate=said.intent, kind="button")
     reading = read(content, conversation, text)
-    if said.facts.get("requester") == "proxy" and find(conversation.representative_markers, reading.text):
+    if said.facts.get("requester") == "proxy" and (
+        find(conversation.representative_markers, reading.text) or agent_for_caller(conversation, reading.text)
+    ):
         # a personal representative (power of attorney, executor...) is treated as
         # the patient: NLU's "proxy" goes, as read() drops its own
+        said = replace(said, facts={k: v for k, v in said.facts.items() if k != "requester"})
+    if (
+        state.request
+        and reading.question
+        and "proxy" in (reading.facts.get("requester"), said.facts.get("requester"))
+        and not find(conversation.relatives, reading.text)
+    ):
+        # "is there a cheaper way for her?" asked about the answer in context: a
+        # pronoun does not make it someone else's records (an agent speaks of the caller)
+        reading = replace(reading, facts={k: v for k, v in reading.facts.items() if k != "requester"})
         said = replace(said, facts={k: v for k, v in said.facts.items() if k != "requester"})
     memo: List[List[Tuple[str, float]]] = []
 
@@ -669,6 +681,11 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
                     kind="more_facts",
                 )
 
+    # "she thinks it's about 200 pages": a page count about ROI's answer is about its price
+    if context_route is not None and context_route.department == "roi" and not message_requests:
+        if read_pages(text).pages:
+            return Outcome(detail(content, conversation, render, context_route, ["cost"]), kind="detail")
+
     # "do I just mail it to your records office?", "can we fax the DOL form to the
     # clinic?" about a form that never goes there: the answer in context says so
     wrong_office = {"clinical_team": "not_to_roi", "leave_form": "leave_no_paper_form"}
@@ -689,7 +706,8 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         return _faq_outcome(content, conversation, render, wrong_office[context_route.department], state, reading)
 
     # 6. a question about the answer in context
-    new_request = bool(message_requests) and message_requests[0] != state.request
+    # the other request of a two-request message answered last turn is not new either
+    new_request = bool(message_requests) and message_requests[0] not in (state.request, state.second)
     faq, score = nearest_faq(conversation, text, targets, scored())
     first_faq = None  # a first message that names a request: its answer, then the route question's
     if new_request and not state.request and score >= FAQ_NEW_REQUEST:

@@ -191,8 +191,12 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
             value = longest(content.vocabulary.get(slot, {}), meant)
         if value is not None and value != "any_record":
             facts[slot] = value
-    if facts.get("requester") == "proxy" and find(conversation.representative_markers, text):
-        del facts["requester"]  # a personal representative is treated as the patient (with proof)
+    if facts.get("requester") == "proxy" and (
+        find(conversation.representative_markers, text) or agent_for_caller(conversation, text)
+    ):
+        # a personal representative is treated as the patient (with proof); an agent's
+        # "caller wants her records" is about the caller's own records
+        del facts["requester"]
     region = place(content, conversation, text)
     if region:
         facts["region"] = region
@@ -214,6 +218,12 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
         question="?" in message or bool(QUESTION_START.match(text)),
         words=words,
     )
+
+
+def agent_for_caller(conversation: ConversationContent, text: str) -> bool:
+    """A call-center agent typing for the caller ("caller wants her records", "pt
+    needs his MRI on a disc"), with no relative named: the caller is the patient."""
+    return bool(find(conversation.caller_words, text)) and not find(conversation.relatives, text)
 
 
 def place(content: Content, conversation: ConversationContent, text: str) -> Optional[str]:

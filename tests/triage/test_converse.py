@@ -787,3 +787,34 @@ def test_straight_through_leave_is_continuous():
 def test_membership_and_appointment_shorthand_get_the_pointer(text):
     ((outcome, slots),) = talk(text)
     assert outcome.kind.startswith("neighbour:") and not slots.get("department")
+
+
+def test_an_agent_typing_for_the_caller_means_the_callers_own_records_and_a_page_count_gets_the_price():
+    (_, first), (pages, _), (cheaper, after) = talk(
+        "Caller asking what it costs to get a printed copy of her records mailed to her home",
+        "she thinks its about 200 pages",
+        "is there a cheaper way for her",
+    )
+    assert first["route"] == after["route"] == "roi_own_copy"
+    assert "25 pages" in said(pages)
+    assert "free" in said(cheaper)
+
+
+def test_an_agent_naming_the_callers_mother_is_a_third_party():
+    ((_, slots),) = talk("caller wants her moms records sent to her")
+    assert slots["route"] == "roi_third_party"
+
+
+@pytest.mark.parametrize("text", ["i need my daughters vaccine records", "need my sons shot record for school"])
+def test_a_parent_asking_for_a_childs_shot_record_is_sent_to_the_portal(text):
+    ((_, slots),) = talk(text)
+    assert slots["department"] == "self_service"
+
+
+def test_a_follow_up_about_the_second_of_two_requests_answers_that_one():
+    (_, first), (outcome, slots) = talk(
+        "I want to check on a records request I made, and theres also a mistake in my chart I want fixed",
+        "how long does the fix take",
+    )
+    assert first["route"] == "request_status"
+    assert slots["route"] == "record_correction" and "60 days" in said(outcome)
