@@ -336,11 +336,13 @@ def _records_default(
     """Records with no kind and nobody else named: ROI's detailed copy (a clerk's
     answer), or the portal when the message names it. Records a person can download
     for an employer or a school ("proof of my shots for my new job") stay the
-    portal's unless the message asks us to send them."""
+    portal's unless the message asks us to send them. A doctor outside Kaiser
+    Permanente gets them from ROI, free, whatever the kind ("the specialist wants
+    her visit notes")."""
     if (
         conversation is not None
         and values.get("record_kind") in PORTAL_RECORD_KINDS
-        and values.get("recipient") in ("employer", "family", "someone_else", "clinician", "dentist", "eye_doctor")
+        and values.get("recipient") in ("employer", "family", "someone_else")
         and not find(conversation.send_markers, reading.text)
     ):
         return {k: v for k, v in values.items() if k != "recipient"}
@@ -715,7 +717,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     if new_request and (score < FAQ_NEW_REQUEST or not state.request):
         faq, score = None, 0.0
     if faq and score >= FAQ_SURE and not _other_detail(conversation, faq, reading):
-        return _faq_outcome(content, conversation, render, faq, state, reading)
+        return _faq_outcome(content, conversation, render, faq, state, reading, second_route)
 
     # 7. a direct question for a detail: about a department named, the answer in
     # context, or records; a new request gets its whole answer instead (step 8)
@@ -746,7 +748,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
             return Outcome(detail(content, conversation, render, route, reading.asks), detail_slots, kind="detail")
 
     if faq and score >= FAQ_MAYBE and reading.question:
-        return _faq_outcome(content, conversation, render, faq, state, reading)
+        return _faq_outcome(content, conversation, render, faq, state, reading, second_route)
 
     # 8. requests
     if message_requests:
@@ -758,7 +760,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
             and not any(k != "region" and k in FACT_FIELDS for k in {**said.facts, **reading.facts})
         )
         if continuing and faq and score >= FAQ_MAYBE and not _other_detail(conversation, faq, reading):
-            return _faq_outcome(content, conversation, render, faq, state, reading)
+            return _faq_outcome(content, conversation, render, faq, state, reading, second_route)
         same = state.request in message_requests and (state.pending or continuing)
         values = (
             {**_state_values(state), **said.facts, **reading.facts}
@@ -844,7 +846,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
                 outcome.replies = [r for r in outcome.replies if r.part in ("department_card", "contacts")]
             return outcome
         if faq and score >= FAQ_CONTEXT and not _other_detail(conversation, faq, reading):
-            return _faq_outcome(content, conversation, render, faq, state, reading)
+            return _faq_outcome(content, conversation, render, faq, state, reading, second_route)
         return Outcome([Reply(render.contacts_text(context_route), part="contacts")], kind="context_contacts")
     if said.intent in RIGHTS_INTENTS and not rights:
         return Outcome(delegate="nlu_fallback", kind="intent")
@@ -904,14 +906,34 @@ def _detail_route(
 
 
 def _faq_outcome(
-    content: Content, conversation: ConversationContent, render: Renderer, key: str, state: State, reading: Reading
+    content: Content,
+    conversation: ConversationContent,
+    render: Renderer,
+    key: str,
+    state: State,
+    reading: Reading,
+    second_route: Optional[Route] = None,
 ) -> Outcome:
     text = for_place(
         render, conversation, conversation.faq[key].answer, reading.facts.get("region") or state.facts.get("region")
     )
     slots: Dict[str, Any] = {}
     faq = conversation.faq[key]
-    if faq.department:
+    about = set(faq.for_)
+    if (
+        second_route is not None
+        and not about & {state.route, state.department}
+        and about & {second_route.route_id, second_route.department}
+    ):
+        # a question about the other request of a two-request message ("he can sign
+        # things fine" after the housing form and his hospital records): it is now the topic
+        slots.update(
+            department=second_route.department,
+            route=second_route.route_id,
+            request_type=state.second,
+            second_request=state.request,
+        )
+    elif faq.department:
         slots["department"] = faq.department
         if not state.request:  # the conversation is now about the route the answer is for
             for request, route_id in DIRECT_ROUTES.items():
