@@ -117,7 +117,7 @@ def _named(table: Dict[str, List[str]], text: str) -> List[Tuple[int, int, str]]
 # "not fmla", "not the little summary on the website": what follows, up to the end of
 # the clause (six words at most), is not what the person asks for ("not sure" is no "not")
 NEGATED = re.compile(
-    r"\b(?:not|isn't|isnt|no longer)\b(?! sure)(?:\s+[a-z0-9'&-]+){1,6}?(?=\s*(?:[.,;:!?]|$| but | and | so ))"
+    r"\b(?:not|isn't|isnt|no longer|never mind|nevermind|forget about|forget)\b(?! sure)(?:\s+[a-z0-9'&-]+){1,6}?(?=\s*(?:[.,;:!?]|$| but | and | so ))"
 )
 
 

@@ -836,3 +836,13 @@ def test_a_question_about_the_second_of_two_requests_makes_it_the_topic():
     assert first["department"] == "clinical_team" and first["second_request"] == "records"
     assert outcome.kind == "faq:sign_in_ink"
     assert slots["department"] == "roi" and slots["second_request"] == "clinician_form"
+
+
+def test_never_mind_the_first_request_switches_to_the_new_one():
+    (_, _), (outcome, slots) = talk(
+        "I need to fix an error in my chart",
+        ("never mind the correction, what I really need is just a copy of my allergy list", "request_records", 0.7),
+    )
+    assert slots["department"] == "self_service"
+    (_, _), (outcome, slots) = talk("I need my records", "forget the records, I need fmla papers")
+    assert slots["department"] == "leave_form"
