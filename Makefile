@@ -29,7 +29,7 @@ help:
 	@echo "make lint       - ruff (lint and format check) and mypy, settings in pyproject.toml"
 	@echo "make shell      - talk to the assistant in this terminal"
 	@echo "make script     - write the printable guided script for agents (build/script/)"
-	@echo "make bench      - compare our config with Rasa's default and a baseline (~15 min)"
+	@echo "make bench      - compare our config with Rasa's default and a baseline (~40 min)"
 	@echo "make load       - Locust load run, single server and cluster (ARGS=\"--users 50 --minutes 10\")"
 	@echo "make cluster    - 2 Rasa + 2 action servers, PostgreSQL, Redis, nginx on loopback"
 	@echo "make retention  - delete conversations idle for more than RETENTION_DAYS"
