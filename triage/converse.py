@@ -336,13 +336,11 @@ def _records_default(
     """Records with no kind and nobody else named: ROI's detailed copy (a clerk's
     answer), or the portal when the message names it. Records a person can download
     for an employer or a school ("proof of my shots for my new job") stay the
-    portal's unless the message asks us to send them. A doctor outside Kaiser
-    Permanente gets them from ROI, free, whatever the kind ("the specialist wants
-    her visit notes")."""
+    portal's unless the message asks us to send them."""
     if (
         conversation is not None
         and values.get("record_kind") in PORTAL_RECORD_KINDS
-        and values.get("recipient") in ("employer", "family", "someone_else")
+        and values.get("recipient") in ("employer", "family", "someone_else", "clinician", "dentist", "eye_doctor")
         and not find(conversation.send_markers, reading.text)
     ):
         return {k: v for k, v in values.items() if k != "recipient"}
@@ -761,7 +759,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         )
         if continuing and faq and score >= FAQ_MAYBE and not _other_detail(conversation, faq, reading):
             return _faq_outcome(content, conversation, render, faq, state, reading, second_route)
-        same = state.request in message_requests and (state.pending or continuing)
+        same = state.request in message_requests and state.pending
         values = (
             {**_state_values(state), **said.facts, **reading.facts}
             if same

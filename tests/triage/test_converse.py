@@ -820,14 +820,6 @@ def test_a_follow_up_about_the_second_of_two_requests_answers_that_one():
     assert slots["route"] == "record_correction" and "60 days" in said(outcome)
 
 
-@pytest.mark.parametrize(
-    "text", ["my new doctor wants my lab results", "the specialist wants to get my visit notes from last year"]
-)
-def test_records_for_a_doctor_outside_kaiser_come_from_roi_whatever_the_kind(text):
-    ((_, slots),) = talk(text)
-    assert slots["route"] == "roi_clinician"
-
-
 def test_a_question_about_the_second_of_two_requests_makes_it_the_topic():
     (_, first), (outcome, slots) = talk(
         "My dad needs his senior housing form filled out by his doctor and I need copies of his hospital records",
