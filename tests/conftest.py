@@ -36,6 +36,18 @@ FOLDER_KIND = {
 }
 
 
+@pytest.fixture(scope="module")
+def postgres_env():
+    """Debian's PostgreSQL, started for a module of live tests, as the environment a
+    server gets with TRACKER_STORE=postgres."""
+    from servers import local_services
+
+    if not local_services.ensure(redis_needed=False)["postgres"]:
+        pytest.skip("PostgreSQL could not be installed with apt")
+    with local_services.postgres() as service:
+        yield {"TRACKER_STORE": "postgres", **service.env}
+
+
 @pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
 def pytest_collection_modifyitems(config, items):
     unmarked = []

@@ -7,19 +7,10 @@ from __future__ import annotations
 import pytest
 
 from accounts.store import AgentStore
-from servers import local_services
 
 pytestmark = pytest.mark.live  # a real PostgreSQL
 
 PASSWORD = "a-long-password-1"
-
-
-@pytest.fixture(scope="module")
-def postgres_env():
-    if not local_services.ensure(redis_needed=False)["postgres"]:
-        pytest.skip("PostgreSQL could not be installed with apt")
-    with local_services.postgres() as service:
-        yield {"TRACKER_STORE": "postgres", **service.env}
 
 
 def test_two_replicas_share_accounts_sessions_and_failures(postgres_env):

@@ -9,18 +9,9 @@ from analytics import job
 from analytics.report import Filters, figures
 from analytics.store import AnalyticsStore, database_url
 from privacy.retention import database_url as tracker_url
-from servers import local_services
 from tests.analytics.seed import Talk, store_events, tracker_db
 
 pytestmark = pytest.mark.live  # a real PostgreSQL
-
-
-@pytest.fixture(scope="module")
-def postgres_env():
-    if not local_services.ensure(redis_needed=False)["postgres"]:
-        pytest.skip("PostgreSQL could not be installed with apt")
-    with local_services.postgres() as service:
-        yield {"TRACKER_STORE": "postgres", **service.env}
 
 
 def test_the_job_reads_postgres_and_writes_postgres(postgres_env):
