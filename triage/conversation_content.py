@@ -82,6 +82,7 @@ class ConversationContent(Strict):
     booking_markers: List[str]
     caller_words: List[str] = []  # an agent typing for the caller: "caller", "pt", "member"
     relatives: List[str] = []  # someone other than the caller named
+    form_words: List[str] = []  # a form to fill out, not a record to fetch
     form_holders: List[str] = []  # who a paper leave form must not go to (doctor, clinic)
     copy_markers: List[str]
     definition_markers: List[str]

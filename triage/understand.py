@@ -148,17 +148,18 @@ def _blank_negated(message: str, text: str) -> str:
 def safety_kind(conversation: ConversationContent, text: str) -> Optional[str]:
     """The first safety kind named; a past symptom in a records request does not count."""
     for kind, spec in conversation.safety.items():
-        hit = find(spec.phrases, text)
-        if not hit:
+        if kind not in ("emergency", "poison"):
+            if find(spec.phrases, text):
+                return kind
             continue
-        if kind in ("emergency", "poison"):
-            # only time words near the symptom count ("had a stroke two weeks ago ... right now")
-            near = text[max(0, hit[0] - NEAR) : hit[0] - hit[1] + NEAR]
-            past = find(conversation.past_markers, near)
-            present = find(conversation.present_markers, near)
-            if past and not present:
-                continue
-        return kind
+        # only time words near a symptom count ("had a stroke two weeks ago ... right
+        # now"); any one symptom not said to be past is enough ("had a stroke, she
+        # can't talk right")
+        for phrase in spec.phrases:
+            for match in _pattern(phrase).finditer(text):
+                near = text[max(0, match.start() - NEAR) : match.end() + NEAR]
+                if not find(conversation.past_markers, near) or find(conversation.present_markers, near):
+                    return kind
     return None
 
 
@@ -180,6 +181,11 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
     named = {key for _, _, key in found_requests}
     outranked = {other for key in named for other in conversation.outranks.get(key, [])}
     found_requests = [hit for hit in found_requests if hit[2] not in outranked]
+    if {"records", "clinician_form"} <= {key for _, _, key in found_requests} and not find(
+        conversation.form_words, meant
+    ):
+        # "daycare wants our baby's vaccine record": a record to fetch, not a form to fill out
+        found_requests = [hit for hit in found_requests if hit[2] != "clinician_form"]
     requests = tuple(dict.fromkeys(key for _, _, key in found_requests))
     positions: Dict[str, int] = {}
     for position, _, key in found_requests:

@@ -838,3 +838,58 @@ def test_never_mind_the_first_request_switches_to_the_new_one():
     assert slots["department"] == "self_service"
     (_, _), (outcome, slots) = talk("I need my records", "forget the records, I need fmla papers")
     assert slots["department"] == "leave_form"
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("my mom had a stroke, she cant talk right", "emergency"),
+        ("I had chest pain last week and it is back now", "emergency"),
+        ("She told me last night everyone would be better off without her", "crisis"),
+        ("my brother keeps talking about suicide and I need his records", "crisis"),
+    ],
+)
+def test_a_symptom_not_said_to_be_past_or_a_crisis_told_of_someone_else_comes_first(text, kind):
+    ((outcome, slots),) = talk(text)
+    assert outcome.kind == f"safety:{kind}" and not slots.get("department")
+
+
+@pytest.mark.parametrize(
+    "text, department",
+    [
+        (
+            "My father had a stroke in March and is moving into assisted living next week. They gave us a packet of"
+            " medical orders his doctor has to fill out. Where do I send it?",
+            "clinical_team",
+        ),
+        (
+            "Mom had a stroke last fall and cant drive anymore. She wants to apply for paratransit and the"
+            " application needs her doctors part filled in. What do I do?",
+            "clinical_team",
+        ),
+        (
+            "Im a nurse at a skilled nursing facility. One of our residents is a Kaiser member and we have his new"
+            " advance directive. How do we get it into his Kaiser chart?",
+            "medical_records",
+        ),
+    ],
+)
+def test_a_stroke_in_the_past_is_the_story_of_a_request_not_an_emergency(text, department):
+    ((outcome, slots),) = talk(text)
+    assert not outcome.kind.startswith("safety")
+    assert slots["department"] == department
+
+
+def test_more_episodes_on_an_approved_intermittent_leave_is_a_change_for_the_clinical_team():
+    ((_, slots),) = talk(
+        "Ive had intermittent FMLA approved since January for migraines. Theyve gotten worse, 5 or 6 a month now"
+        " instead of 2. Do I start a whole new request?"
+    )
+    assert slots["route"] == "leave_change" and slots["department"] == "clinical_team"
+
+
+def test_a_daycare_asking_for_a_vaccine_record_is_a_record_but_a_daycare_form_is_a_form():
+    ((_, slots),) = talk("new dad here. daycare wants our 4 month olds vaccine record. where do i find it")
+    assert slots["department"] == "self_service"
+    ((_, slots),) = talk("daycare needs a form signed by the doctor")
+    assert slots["department"] == "clinical_team"
