@@ -893,3 +893,30 @@ def test_a_daycare_asking_for_a_vaccine_record_is_a_record_but_a_daycare_form_is
     assert slots["department"] == "self_service"
     ((_, slots),) = talk("daycare needs a form signed by the doctor")
     assert slots["department"] == "clinical_team"
+
+
+def test_a_drs_note_before_coming_back_is_a_work_note_and_an_appt_question_stays_with_the_form():
+    (_, first), (visit, _) = talk(
+        "had covid last wk, my manager at the grocery store wants a drs note before i come back. how do i get one",
+        "do i have to go in or can they just send it",
+    )
+    assert first["route"] == "work_note" and visit.kind == "faq:visit_needed"
+    (_, _), (outcome, slots) = talk(
+        "caller needs a jury duty excuse form filled out", "caller asks does she need an appt"
+    )
+    assert outcome.kind == "faq:visit_needed" and slots["department"] == "clinical_team"
+
+
+def test_moving_a_follow_up_appointment_gets_the_pointer_even_in_a_records_conversation():
+    (_, _), (outcome, slots) = talk(
+        "my mri images for my surgeon please", "whom should I call to move my follow-up appointment?"
+    )
+    assert outcome.kind == "neighbour:appointments" and not slots.get("department")
+
+
+def test_outside_records_for_a_new_kaiser_chart_go_to_medical_records():
+    ((_, slots),) = talk(
+        "I just moved up to Portland from Sacramento and joined Kaiser. My old records are at a clinic in California."
+        " How do I get them into my new Kaiser chart?"
+    )
+    assert slots["department"] == "medical_records"
