@@ -41,7 +41,7 @@ from triage.engine import (
 from triage.fees import FREE_PURPOSES, PAID_LEAVE_PROGRAMS, read_pages
 from triage.render import Renderer, Reply
 from triage.rights import RIGHTS_INTENTS, answer, detect_jurisdiction, jurisdiction_of
-from triage.understand import Reading, agent_for_caller, find, longest, option_facts, place, read
+from triage.understand import Reading, find, longest, option_facts, place, read, speaks_as_patient
 from triage.vocabulary import clean
 
 FACT_FIELDS = ("record_kind", "imaging_kind", "recipient", "requester", "leave_program", "leave_type", "region")
@@ -76,6 +76,8 @@ FAQ_MAYBE = 0.38  # answered when nothing more specific applies
 FAQ_NEW_REQUEST = 0.6  # a message that starts another request gets that request's answer
 FAQ_CONTEXT = 0.25  # an unclear message with a route in context: its nearest question
 ROUTE_BONUS = 0.05  # ranking edge of a route question written for the route itself
+# the route question that says where a department's forms go instead of ROI or the clinic
+WRONG_OFFICE = {"clinical_team": "not_to_roi", "leave_form": "leave_no_paper_form"}
 
 
 @dataclass(frozen=True)
@@ -318,6 +320,10 @@ def detail(
     return [Reply(text)]
 
 
+def _without(facts: Dict[str, str], key: str) -> Dict[str, str]:
+    return {k: v for k, v in facts.items() if k != key}
+
+
 def _state_values(state: State) -> Dict[str, str]:
     return {k: v for k, v in state.facts.items() if v}
 
@@ -463,10 +469,10 @@ def free_copy_lines(
             purpose = "paid_leave"
     if purpose is None:
         return []
+    # the region, else the state this message names (step() has just put it in the slots)
     facts = {**state.facts, **{k: v for k, v in outcome.slots.items() if isinstance(v, str)}}
     where = jurisdiction_of(content, region=facts.get("region"), jurisdiction=facts.get("jurisdiction"))
-    if where is None:
-        where = detect_jurisdiction(content, text)
+    where = where or facts.get("jurisdiction")
     phrases = content.rights.phrases
     if where is not None:
         if purpose not in FREE_PURPOSES.get(where, set()):
@@ -490,12 +496,10 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     if text.startswith("/"):
         return Outcome(delegate=said.intent, kind="button")
     reading = read(content, conversation, text)
-    if said.facts.get("requester") == "proxy" and (
-        find(conversation.representative_markers, reading.text) or agent_for_caller(conversation, reading.text)
-    ):
+    if said.facts.get("requester") == "proxy" and speaks_as_patient(conversation, reading.text):
         # a personal representative (power of attorney, executor...) is treated as
         # the patient: NLU's "proxy" goes, as read() drops its own
-        said = replace(said, facts={k: v for k, v in said.facts.items() if k != "requester"})
+        said = replace(said, facts=_without(said.facts, "requester"))
     if (
         state.request
         and reading.question
@@ -504,8 +508,8 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     ):
         # "is there a cheaper way for her?" asked about the answer in context: a
         # pronoun does not make it someone else's records (an agent speaks of the caller)
-        reading = replace(reading, facts={k: v for k, v in reading.facts.items() if k != "requester"})
-        said = replace(said, facts={k: v for k, v in said.facts.items() if k != "requester"})
+        reading = replace(reading, facts=_without(reading.facts, "requester"))
+        said = replace(said, facts=_without(said.facts, "requester"))
     memo: List[List[Tuple[str, float]]] = []
 
     def scored() -> List[Tuple[str, float]]:
@@ -688,10 +692,9 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
 
     # "do I just mail it to your records office?", "can we fax the DOL form to the
     # clinic?" about a form that never goes there: the answer in context says so
-    wrong_office = {"clinical_team": "not_to_roi", "leave_form": "leave_no_paper_form"}
     if (
         context_route is not None
-        and context_route.department in wrong_office
+        and context_route.department in WRONG_OFFICE
         and not (set(message_requests) - {state.request, "records"})
         and not any(k in {**said.facts, **reading.facts} for k in ("record_kind", "recipient", "imaging_kind"))
         and (
@@ -703,7 +706,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
             )
         )
     ):
-        return _faq_outcome(content, conversation, render, wrong_office[context_route.department], state, reading)
+        return _faq_outcome(content, conversation, render, WRONG_OFFICE[context_route.department], state, reading)
 
     # 6. a question about the answer in context
     # the other request of a two-request message answered last turn is not new either

@@ -197,11 +197,7 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
             value = longest(content.vocabulary.get(slot, {}), meant)
         if value is not None and value != "any_record":
             facts[slot] = value
-    if facts.get("requester") == "proxy" and (
-        find(conversation.representative_markers, text) or agent_for_caller(conversation, text)
-    ):
-        # a personal representative is treated as the patient (with proof); an agent's
-        # "caller wants her records" is about the caller's own records
+    if facts.get("requester") == "proxy" and speaks_as_patient(conversation, text):
         del facts["requester"]
     region = place(content, conversation, text)
     if region:
@@ -226,9 +222,14 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
     )
 
 
-def agent_for_caller(conversation: ConversationContent, text: str) -> bool:
-    """A call-center agent typing for the caller ("caller wants her records", "pt
-    needs his MRI on a disc"), with no relative named: the caller is the patient."""
+def speaks_as_patient(conversation: ConversationContent, text: str) -> bool:
+    """Someone else's records asked for as the patient's own: a personal
+    representative (power of attorney, executor, a minor's parent) is treated as the
+    patient (with proof), and a call-center agent typing for the caller ("caller
+    wants her records", "pt needs his MRI on a disc") with no relative named means
+    the caller's own records."""
+    if find(conversation.representative_markers, text):
+        return True
     return bool(find(conversation.caller_words, text)) and not find(conversation.relatives, text)
 
 
