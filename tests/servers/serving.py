@@ -4,11 +4,13 @@ with a temporary .env, for tests that talk to real servers."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from typing import Dict, Iterator
 
@@ -17,6 +19,13 @@ import pytest
 from servers.local_services import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def post_json(url: str, payload: dict):
+    """POST ``payload`` as JSON to a running server; the decoded JSON answer."""
+    request = urllib.request.Request(url, json.dumps(payload).encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
 
 
 @contextlib.contextmanager

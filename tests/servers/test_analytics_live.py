@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import urllib.parse
 import urllib.request
 import uuid
@@ -20,7 +19,7 @@ import sqlalchemy as sa
 from accounts.store import AgentStore
 from analytics import job
 from analytics.store import AnalyticsStore
-from tests.servers.serving import serving
+from tests.servers.serving import post_json, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "current.tar.gz"
@@ -32,17 +31,11 @@ pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: ru
 
 
 def say(base, sender, message):
-    body = json.dumps({"sender": sender, "message": message}).encode()
-    request = urllib.request.Request(f"{base}/webhooks/rest/webhook", body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
+    return post_json(f"{base}/webhooks/rest/webhook", {"sender": sender, "message": message})
 
 
 def say_web(base, sender, message):
-    body = json.dumps({"sender": sender, "message": message}).encode()
-    request = urllib.request.Request(f"{base}/chat/webhook", body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
+    return post_json(f"{base}/chat/webhook", {"sender": sender, "message": message})
 
 
 def say_sms(base, phone, message, sid):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers.serving import post_json as post
 from tests.servers.serving import serving
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,12 +27,6 @@ pytestmark = pytest.mark.skipif(not MODEL.exists(), reason="no trained model: ru
 def server(tmp_path_factory):
     with serving(tmp_path_factory.mktemp("e2e"), {"RASA_AUTH_TOKEN": TOKEN}) as running:
         yield running
-
-
-def post(url, payload):
-    request = urllib.request.Request(url, json.dumps(payload).encode(), {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
 
 
 def say(server, sender, message):

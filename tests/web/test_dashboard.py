@@ -4,13 +4,12 @@ load under the page's CSP, no axe-core violations, a screenshot in results/scree
 from __future__ import annotations
 
 import datetime as dt
-import json
-import urllib.request
 
 import sqlalchemy as sa
 
 from analytics import job
 from analytics.store import AnalyticsStore
+from tests.servers.serving import post_json
 from tests.web.conftest import AGENT_PASSWORD, AGENT_USER
 from tests.web.test_widget_ux import AXE, run_axe
 
@@ -18,10 +17,7 @@ UNHELPED = "can you order me a pizza"
 
 
 def say(base, sender, message):
-    body = json.dumps({"sender": sender, "message": message}).encode()
-    request = urllib.request.Request(f"{base}/webhooks/rest/webhook", body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
+    return post_json(f"{base}/webhooks/rest/webhook", {"sender": sender, "message": message})
 
 
 def test_supervisor_reads_the_dashboard(chromium, page, server, shot):
