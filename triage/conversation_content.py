@@ -32,6 +32,7 @@ class Number(Strict):
 class Phrased(Strict):
     phrases: List[str]
     reply: Text
+    past_reply: Optional[Text] = None  # a crisis or abuse told as long past: a note after the answer
 
     @validator("phrases", each_item=True)
     def _lower(cls, value: str) -> str:
@@ -58,6 +59,7 @@ class ConversationContent(Strict):
     safety: Dict[str, Phrased]
     past_markers: List[str]
     present_markers: List[str]
+    long_past_markers: List[str] = []  # a crisis or abuse told as long past
     neighbours: Dict[str, Phrased]
     asks: Dict[str, List[str]]
     not_asks: List[str]
@@ -83,6 +85,7 @@ class ConversationContent(Strict):
     caller_words: List[str] = []  # an agent typing for the caller: "caller", "pt", "member"
     relatives: List[str] = []  # someone other than the caller named
     form_words: List[str] = []  # a form to fill out, not a record to fetch
+    leave_claim_words: List[str] = []  # records for a leave claim, not the leave form
     form_holders: List[str] = []  # who a paper leave form must not go to (doctor, clinic)
     copy_markers: List[str]
     definition_markers: List[str]
@@ -140,6 +143,7 @@ def check(conversation: ConversationContent, content: Content) -> List[str]:
         if question is None or len(question.options) != len(lists):
             errors.append(f"option_words.{slot}: one word list per option of the question")
     texts = [(f"safety.{k}", p.reply) for k, p in conversation.safety.items()]
+    texts += [(f"safety.{k}.past_reply", p.past_reply) for k, p in conversation.safety.items() if p.past_reply]
     texts += [(f"neighbours.{k}", p.reply) for k, p in conversation.neighbours.items()]
     texts += [(f"faq.{k}", f.answer) for k, f in conversation.faq.items()]
     for where, text in texts:

@@ -41,7 +41,16 @@ from triage.engine import (
 from triage.fees import FREE_PURPOSES, PAID_LEAVE_PROGRAMS, read_pages
 from triage.render import Renderer, Reply
 from triage.rights import RIGHTS_INTENTS, answer, detect_jurisdiction, jurisdiction_of
-from triage.understand import Reading, find, longest, option_facts, place, read, speaks_as_patient
+from triage.understand import (
+    Reading,
+    find,
+    longest,
+    option_facts,
+    past_safety_kind,
+    place,
+    read,
+    speaks_as_patient,
+)
 from triage.vocabulary import clean
 
 FACT_FIELDS = ("record_kind", "imaging_kind", "recipient", "requester", "leave_program", "leave_type", "region")
@@ -450,6 +459,10 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
         note = free_copy_lines(content, conversation, render, state, said, outcome)
         if note and outcome.replies:
             outcome.replies = [*outcome.replies, Reply("\n".join(note))]
+        past = past_safety_kind(conversation, clean(text))
+        help_note = conversation.safety[past].past_reply if past else None
+        if help_note and outcome.replies:
+            outcome.replies = [*outcome.replies, Reply(fill(render, conversation, help_note))]
     return outcome
 
 

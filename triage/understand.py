@@ -40,6 +40,13 @@ ORDINALS = {
 }
 
 
+# "Correction: our client is 16" / "sorry, correction - ...": a change of a fact
+# already given, not a request to correct the record
+LEADING_CORRECTION = re.compile(
+    r"^\W*(?:(?:sorry|ok|okay|oh|oops|wait)\W+)?(?:(?:a|one|quick|small|slight|tiny)\s+)?correction\b"
+)
+
+
 @lru_cache(maxsize=None)
 def _pattern(phrase: str) -> re.Pattern:
     """Whole words (``vocabulary.whole_words``); a `*` in a phrase stands for up to
@@ -121,6 +128,7 @@ NEGATED = re.compile(
 )
 
 
+PAST_YEAR = re.compile(r"\b(?:in|from|since|back in)\s+(?:19[5-9]\d|20[0-2]\d)\b")
 NEAR = 60  # characters around a symptom where "last year" or "right now" is about it
 
 
@@ -147,20 +155,34 @@ def _blank_negated(message: str, text: str) -> str:
 
 def safety_kind(conversation: ConversationContent, text: str) -> Optional[str]:
     """The first safety kind named; a past symptom in a records request does not count."""
+    return _safety(conversation, text)[0]
+
+
+def past_safety_kind(conversation: ConversationContent, text: str) -> Optional[str]:
+    """A crisis or abuse told only as long past ("records of my suicide attempt in
+    2018"): the request is answered, with a note of where help is."""
+    now, past = _safety(conversation, text)
+    return None if now else past
+
+
+def _safety(conversation: ConversationContent, text: str) -> Tuple[Optional[str], Optional[str]]:
+    """(the first safety kind happening now, the first told as past)."""
+    told_past = None
     for kind, spec in conversation.safety.items():
-        if kind not in ("emergency", "poison"):
-            if find(spec.phrases, text):
-                return kind
-            continue
-        # only time words near a symptom count ("had a stroke two weeks ago ... right
-        # now"); any one symptom not said to be past is enough ("had a stroke, she
-        # can't talk right")
+        # a crisis or abuse counts unless told as long past ("records of my suicide
+        # attempt in 2018"); a symptom counts unless said to be past ("records from my
+        # chest pain visit last year"); only time words near it count ("had a stroke
+        # two weeks ago ... right now"), and any one not said to be past is enough
+        lasting = kind not in ("emergency", "poison")
+        markers = conversation.long_past_markers if lasting else conversation.past_markers
         for phrase in spec.phrases:
             for match in _pattern(phrase).finditer(text):
                 near = text[max(0, match.start() - NEAR) : match.end() + NEAR]
-                if not find(conversation.past_markers, near) or find(conversation.present_markers, near):
-                    return kind
-    return None
+                past = bool(find(markers, near) or PAST_YEAR.search(near))
+                if not past or find(conversation.present_markers, near):
+                    return kind, None
+                told_past = told_past or kind
+    return None, told_past
 
 
 def read(content: Content, conversation: ConversationContent, message: str) -> Reading:
@@ -172,7 +194,7 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
     for phrase in conversation.not_asks:
         asking = _pattern(phrase).sub(" ", asking)
     asks = tuple(kind for kind, phrases in conversation.asks.items() if find(phrases, asking))
-    meant = _blank_negated(message, text)
+    meant = LEADING_CORRECTION.sub(" ", _blank_negated(message, text), count=1)
     departments = tuple(key for _, _, key in _ordered(conversation.departments_named, meant))
     found_requests = _named(conversation.requests, meant)
     generic = find(conversation.generic_form_phrases, text)
@@ -186,6 +208,13 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
     ):
         # "daycare wants our baby's vaccine record": a record to fetch, not a form to fill out
         found_requests = [hit for hit in found_requests if hit[2] != "clinician_form"]
+    if (
+        {"records", "leave_certification"} <= {key for _, _, key in found_requests}
+        and find(conversation.leave_claim_words, meant)
+        and not find(conversation.form_words, meant)
+    ):
+        # "filing for WA paid family leave, need my records": records for a claim
+        found_requests = [hit for hit in found_requests if hit[2] != "leave_certification"]
     requests = tuple(dict.fromkeys(key for _, _, key in found_requests))
     positions: Dict[str, int] = {}
     for position, _, key in found_requests:

@@ -73,8 +73,37 @@ def test_a_past_symptom_in_a_records_request_is_not_an_emergency():
     assert slots["department"] == "roi"
 
 
-def test_a_crisis_counts_even_when_it_sounds_past():
-    assert safety_kind(V, "i was suicidal last year and want my therapy records") == "crisis"
+def test_a_crisis_told_as_long_past_gets_the_request_answered_and_a_988_note():
+    # independent writer 15: a records request about a suicide attempt years ago is
+    # routed; the crisis line still comes with the answer
+    assert safety_kind(V, "i was suicidal last year and want my therapy records") is None
+    ((outcome, slots),) = talk(
+        ("i was in the psych unit after a suicide attempt in 2021, doing much better now. I need those records", "request_records", 0.9)
+    )
+    assert slots["department"] == "roi"
+    assert "988" in said(outcome) and "988" not in outcome.replies[0].text
+
+
+def test_a_crisis_told_as_past_but_back_now_is_a_crisis():
+    assert safety_kind(V, "i attempted suicide in 2018 and i'm having those thoughts again") == "crisis"
+    assert safety_kind(V, "i was suicidal last year and want to die again") == "crisis"
+    assert safety_kind(V, "she wants to die and she's been cutting. i also need her records for a new therapist") == "crisis"
+
+
+def test_crisis_and_violence_phrased_as_people_write_them():
+    # independent writers 13 and 15 (first play missed these)
+    for text, kind in [
+        ("i keep thinking everyone would be better off if i just ended it", "crisis"),
+        ("no reason to keep going. already wrote letters to my kids", "crisis"),
+        ("i have the pills lined up on the counter", "crisis"),
+        ("husband sweating alot and pale, says his jaw and chest hurt", "emergency"),
+        ("cut my hand really deep, blood is soaking thru the towels", "emergency"),
+        ("toddler got into the dishwasher pods and bit one", "poison"),
+        ("my ex is outside banging on the door screaming hes gonna kill me", "abuse"),
+        ("need my immunization records for camp. also my dad just hit my mom and shes not moving", "emergency"),
+    ]:
+        assert safety_kind(V, text) == kind, text
+    assert safety_kind(V, "my wife had a stroke two years ago and cant speak or write now. i have her power of attorney") is None
 
 
 # -- neighbours ----------------------------------------------------------------------
