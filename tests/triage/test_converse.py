@@ -78,7 +78,11 @@ def test_a_crisis_told_as_long_past_gets_the_request_answered_and_a_988_note():
     # routed; the crisis line still comes with the answer
     assert safety_kind(V, "i was suicidal last year and want my therapy records") is None
     ((outcome, slots),) = talk(
-        ("i was in the psych unit after a suicide attempt in 2021, doing much better now. I need those records", "request_records", 0.9)
+        (
+            "i was in the psych unit after a suicide attempt in 2021, doing much better now. I need those records",
+            "request_records",
+            0.9,
+        )
     )
     assert slots["department"] == "roi"
     assert "988" in said(outcome) and "988" not in outcome.replies[0].text
@@ -87,7 +91,10 @@ def test_a_crisis_told_as_long_past_gets_the_request_answered_and_a_988_note():
 def test_a_crisis_told_as_past_but_back_now_is_a_crisis():
     assert safety_kind(V, "i attempted suicide in 2018 and i'm having those thoughts again") == "crisis"
     assert safety_kind(V, "i was suicidal last year and want to die again") == "crisis"
-    assert safety_kind(V, "she wants to die and she's been cutting. i also need her records for a new therapist") == "crisis"
+    assert (
+        safety_kind(V, "she wants to die and she's been cutting. i also need her records for a new therapist")
+        == "crisis"
+    )
 
 
 def test_crisis_and_violence_phrased_as_people_write_them():
@@ -103,7 +110,10 @@ def test_crisis_and_violence_phrased_as_people_write_them():
         ("need my immunization records for camp. also my dad just hit my mom and shes not moving", "emergency"),
     ]:
         assert safety_kind(V, text) == kind, text
-    assert safety_kind(V, "my wife had a stroke two years ago and cant speak or write now. i have her power of attorney") is None
+    assert (
+        safety_kind(V, "my wife had a stroke two years ago and cant speak or write now. i have her power of attorney")
+        is None
+    )
 
 
 # -- neighbours ----------------------------------------------------------------------
