@@ -53,6 +53,9 @@ from triage.understand import (
 )
 from triage.vocabulary import clean
 
+# the requester value of a personal representative (executor, power of attorney,
+# a minor's parent): treated as the patient, and asked for proof
+REPRESENTATIVE_VALUE = "representative"
 FACT_FIELDS = ("record_kind", "imaging_kind", "recipient", "requester", "leave_program", "leave_type", "region")
 JOINTS = (
     " and also ",
@@ -673,7 +676,13 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         and find(conversation.representative_markers, reading.text)
     ):
         proof = fill(render, conversation, conversation.faq["proof_of_authority"].answer)
-        return Outcome([Reply(proof)], {"requester": None}, kind="representative")
+        slots: Dict[str, Any] = {"requester": REPRESENTATIVE_VALUE}
+        if state.request == "records" and not state.facts.get("record_kind"):
+            slots["record_kind"] = "full_record"  # the patient's whole record, as the patient would
+        now = _route_for(content, state.request, {**_state_values(state), **slots})
+        if now is not None:
+            slots.update({"route": now.route_id, "department": now.department})
+        return Outcome([Reply(proof)], slots, kind="representative")
 
     # a fact given about the request in context ("she gets migraines twice a month"):
     # a new route when it changes the answer, else the meaning of that fact
@@ -730,6 +739,18 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         first_faq = faq
     if new_request and (score < FAQ_NEW_REQUEST or not state.request):
         faq, score = None, 0.0
+    if (
+        context_route is not None
+        and context_route.department in ("roi", "imaging")
+        and "include" in reading.asks
+        and not new_request
+        and (state.facts.get("requester") == REPRESENTATIVE_VALUE or find(conversation.relatives, reading.text))
+    ):
+        # "what does he need to send?" from an executor, or "I'm her mom, what do I
+        # send?": what to include, and the proof of acting for the patient
+        proof = fill(render, conversation, conversation.faq["proof_of_authority"].answer)
+        replies = detail(content, conversation, render, context_route, ["include"]) + [Reply(proof)]
+        return Outcome(replies, kind="detail")
     if faq and score >= FAQ_SURE and not _other_detail(conversation, faq, reading):
         return _faq_outcome(content, conversation, render, faq, state, reading, second_route)
 
@@ -794,6 +815,8 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         note = None
         if find(conversation.representative_markers, reading.text):
             note = fill(render, conversation, conversation.faq["proof_of_authority"].answer)
+            if message_requests[0] in ("records", "imaging") and values.get("requester") != "proxy":
+                values = {**values, "requester": REPRESENTATIVE_VALUE}  # kept for "what do I send?"
         outcome = answer_requests(content, render, message_requests, values, note, second_values)
         if first_faq is not None and conversation.faq[first_faq].for_:
             place = reading.facts.get("region") or state.facts.get("region")

@@ -483,8 +483,20 @@ def test_the_place_after_i_meant_wins():
 
 def test_a_personal_representative_is_treated_as_the_patient_with_proof():
     ((outcome, slots),) = talk("caller wants her late husband's chart for probate")
-    assert slots["department"] == "roi" and slots.get("requester") is None
+    assert slots["department"] == "roi" and slots.get("requester") == "representative"
     assert "executor" in said(outcome) and "Authorization for Kaiser Permanente" not in said(outcome)
+    # remembered: "what does he need to send?" gets the proof too (writer 12's executor)
+    (_, (outcome, slots)) = talk(
+        ("My father died in August. I need his records for the estate. I'm the executor.", "request_records", 0.94),
+        ("What should I send with the request?", "ask_what_to_include", 1.0),
+    )
+    assert "health record number" in said(outcome) and "proof" in said(outcome)
+    (_, _, (outcome, slots)) = talk(
+        ("I need my dad's records", "request_records", 0.9),
+        ("i have his power of attorney", "inform", 0.6),
+        ("what does he need to include?", "ask_what_to_include", 1.0),
+    )
+    assert slots["route"] == "roi_own_copy" and "proof" in said(outcome)
     (_, (outcome, slots)) = talk(
         "His new neurologist outside Kaiser wants his records.",
         ("I have his healthcare power of attorney.", "ask_free_copy", 0.41),
