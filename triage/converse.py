@@ -676,13 +676,14 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         and find(conversation.representative_markers, reading.text)
     ):
         proof = fill(render, conversation, conversation.faq["proof_of_authority"].answer)
-        slots: Dict[str, Any] = {"requester": REPRESENTATIVE_VALUE}
+        facts_now = {"requester": REPRESENTATIVE_VALUE}
         if state.request == "records" and not state.facts.get("record_kind"):
-            slots["record_kind"] = "full_record"  # the patient's whole record, as the patient would
-        now = _route_for(content, state.request, {**_state_values(state), **slots})
+            facts_now["record_kind"] = "full_record"  # the patient's whole record, as the patient would
+        acting: Dict[str, Any] = dict(facts_now)
+        now = _route_for(content, state.request, {**_state_values(state), **facts_now})
         if now is not None:
-            slots.update({"route": now.route_id, "department": now.department})
-        return Outcome([Reply(proof)], slots, kind="representative")
+            acting.update({"route": now.route_id, "department": now.department})
+        return Outcome([Reply(proof)], acting, kind="representative")
 
     # a fact given about the request in context ("she gets migraines twice a month"):
     # a new route when it changes the answer, else the meaning of that fact
