@@ -85,6 +85,7 @@ class ConversationContent(Strict):
     caller_words: List[str] = []  # an agent typing for the caller: "caller", "pt", "member"
     relatives: List[str] = []  # someone other than the caller named
     form_words: List[str] = []  # a form to fill out, not a record to fetch
+    not_requests: List[str] = []  # a request word that is not the request ("a scan of the form")
     leave_claim_words: List[str] = []  # records for a leave claim, not the leave form
     form_holders: List[str] = []  # who a paper leave form must not go to (doctor, clinic)
     copy_markers: List[str]

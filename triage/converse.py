@@ -56,6 +56,7 @@ from triage.vocabulary import clean
 # the requester value of a personal representative (executor, power of attorney,
 # a minor's parent): treated as the patient, and asked for proof
 REPRESENTATIVE_VALUE = "representative"
+WASHINGTON_PARTS = ("sw_washington", "western_washington", "eastern_washington")
 FACT_FIELDS = ("record_kind", "imaging_kind", "recipient", "requester", "leave_program", "leave_type", "region")
 JOINTS = (
     " and also ",
@@ -457,6 +458,8 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
         # a place named on the way ("I live in Seattle") is kept for the answers to come
         if "region" not in outcome.slots and not outcome.delegate:
             where = place(content, conversation, clean(text))
+            if where == "washington" and state.facts.get("region") in WASHINGTON_PARTS:
+                where = None
             if where and where != state.facts.get("region"):
                 outcome.slots["region"] = where
         note = free_copy_lines(content, conversation, render, state, said, outcome)
@@ -512,6 +515,9 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     if text.startswith("/"):
         return Outcome(delegate=said.intent, kind="button")
     reading = read(content, conversation, text)
+    if reading.facts.get("region") == "washington" and state.facts.get("region") in WASHINGTON_PARTS:
+        # "but I'm in Washington" after Vancouver or Spokane: the part already known stays
+        reading = replace(reading, facts=_without(reading.facts, "region"))
     if said.facts.get("requester") == "proxy" and speaks_as_patient(conversation, reading.text):
         # a personal representative (power of attorney, executor...) is treated as
         # the patient: NLU's "proxy" goes, as read() drops its own
@@ -649,6 +655,10 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     # context: the route in the conversation, and the routes this message names
     context_route = _route_for(content, state.request, _state_values(state)) if state.request and state.route else None
     message_requests = pick_requests(said, reading, conversation.needs_words)
+    if reading.correction and len(message_requests) == 2 and state.request in message_requests:
+        # "no no, the LTD is over; now my job wants a return-to-work note": a correction
+        # naming the request in context and another one means the other one
+        message_requests = [r for r in message_requests if r != state.request]
     targets = [t for t in (state.route, state.department) if t]
     second_route = _route_for(content, state.second, _state_values(state)) if state.second else None
     if second_route is not None:  # a question about the other request answered last turn

@@ -129,6 +129,7 @@ NEGATED = re.compile(
 
 
 PAST_YEAR = re.compile(r"\b(?:in|from|since|back in)\s+(?:19[5-9]\d|20[0-2]\d)\b")
+CARE_WORDS = {"care", "kaiser", "kp", "clinic", "hospital", "home", "facility", "treated", "seen", "doctor", "doctors"}
 NEAR = 60  # characters around a symptom where "last year" or "right now" is about it
 
 
@@ -195,6 +196,8 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
         asking = _pattern(phrase).sub(" ", asking)
     asks = tuple(kind for kind, phrases in conversation.asks.items() if find(phrases, asking))
     meant = LEADING_CORRECTION.sub(" ", _blank_negated(message, text), count=1)
+    for phrase in conversation.not_requests:
+        meant = _pattern(phrase).sub(" ", meant)
     departments = tuple(key for _, _, key in _ordered(conversation.departments_named, meant))
     found_requests = _named(conversation.requests, meant)
     generic = find(conversation.generic_form_phrases, text)
@@ -272,6 +275,14 @@ def place(content: Content, conversation: ConversationContent, text: str) -> Opt
         table[value] = list(table.get(value, [])) + list(words)
     # a place said not to be it ("never Portland", "moved from Salem") does not count
     text = re.sub(r"\b(not|never|from|left|moved out of|used to live in)( in)? [a-z]+( [a-z]+)?", " ", text)
+    # where the care is wins over where someone lives ("I live in Seattle but my mom
+    # is in a nursing home in Salem"): the records are kept where the care was
+    for said in re.finditer(r"\b(?:in|at) (?=([a-z]+(?: [a-z]+)?))", text):
+        before = text[: said.start()].split()[-4:]
+        if any(word.strip(".,;:!?") in CARE_WORDS for word in before):
+            chosen = longest(table, said.group(1))
+            if chosen and chosen != "washington":
+                return chosen
     # the place right after "I meant", "actually", "I live in" wins ("I meant Tacoma, my sister is in Spokane")
     for said in reversed(
         list(

@@ -971,3 +971,51 @@ def test_outside_records_for_a_new_kaiser_chart_go_to_medical_records():
         " How do I get them into my new Kaiser chart?"
     )
     assert slots["department"] == "medical_records"
+
+
+# -- round 5: independent writers 13 and 15 (first play, then read) ------------------
+
+
+def test_where_the_care_is_wins_over_where_someone_lives():
+    text = "i live in seattle but my mom is in a nursing home in salem and gets her care from kaiser down there"
+    assert place(C, V, text) == "oregon"
+    assert place(C, V, "i get care at kaiser in tacoma but live in portland") == "western_washington"
+    assert place(C, V, "i live in yakima") == "eastern_washington"
+
+
+def test_bare_washington_keeps_the_part_of_washington_already_known():
+    (_, (outcome, slots)) = talk(
+        ("I live in Vancouver WA. How do I get a copy of my complete records?", "request_records", 0.9),
+        ("but I'm in Washington, shouldn't I be calling the Washington office?", "ask_contact", 0.87),
+    )
+    assert slots["region"] == "sw_washington" and slots["department"] == "roi"
+    assert "503-571-5051" in said(outcome) and "Which part" not in said(outcome)
+
+
+def test_a_scan_of_the_form_is_no_imaging_request():
+    assert read(C, V, "Can she send a phone photo of the form rather than a scan?").requests == ()
+    assert read(C, V, "i need my ct scan images").requests == ("imaging",)
+
+
+def test_a_result_said_to_be_high_is_a_question_for_the_care_team():
+    assert read(C, V, "ok found it. it says my MCV is high, what does that mean").neighbour == "results_meaning"
+
+
+def test_a_correction_naming_the_request_in_context_and_another_means_the_other():
+    (_, (outcome, slots)) = talk(
+        ("i need kaiser to fill out my long term disability paperwork", "request_disability_form", 0.98),
+        ("no no. the LTD is over, they cut me off. now my job wants a return to work note", "request_work_note", 0.65),
+    )
+    assert slots["route"] == "work_note" and slots["department"] == "clinical_team"
+    assert "You also asked" not in said(outcome)
+
+
+def test_a_leading_correction_is_not_a_request_to_amend_the_record():
+    reading = read(C, V, "Correction: our client is 16. Her mother will be signing.")
+    assert "record_correction" not in reading.requests and reading.correction
+    assert "record_correction" in read(C, V, "I need a correction to my record, my allergy is wrong").requests
+
+
+def test_records_for_a_leave_claim_are_records_and_a_leave_form_request_is_not():
+    assert read(C, V, "filing for wa paid family leave. need my records from kaiser").requests == ("records",)
+    assert "leave_certification" in read(C, V, "I need the FMLA form and my records").requests
