@@ -20,6 +20,7 @@ order a careful clerk follows:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -184,16 +185,22 @@ def _build_faq_index(conversation: ConversationContent):
     return keys, (words, chars), (words.transform(texts), chars.transform(texts))
 
 
+SENTENCE_END = re.compile(r"(?<=[.?!;])\s+")
+
+
 def faq_scores(conversation: ConversationContent, text: str) -> List[Tuple[str, float]]:
     """(route question key, score) for every example question: the mean cosine of
     word and character n-gram TF-IDF."""
     keys, (words, chars), (word_matrix, char_matrix) = _faq_index(conversation)
     query = text.lower()
+    # each sentence of a longer message is scored too ("ok I'll call 988 tonight. can
+    # you still tell me where the finished form shows up?"): the best one counts
+    sentences = [part for part in SENTENCE_END.split(query) if len(part.split()) >= 3]
+    queries = [query] + (sentences if len(sentences) > 1 else [])
     scores = (
-        (word_matrix @ words.transform([query]).T).toarray().ravel()
-        + (char_matrix @ chars.transform([query]).T).toarray().ravel()
+        (word_matrix @ words.transform(queries).T).toarray() + (char_matrix @ chars.transform(queries).T).toarray()
     ) / 2
-    return list(zip(keys, (float(x) for x in scores)))
+    return list(zip(keys, (float(x) for x in scores.max(axis=1))))
 
 
 def nearest_faq(
@@ -450,6 +457,14 @@ def step(content: Content, conversation: ConversationContent, render: Renderer, 
     """The replies and the slots to set for what was said, given the state."""
     outcome = _step(content, conversation, render, state, said)
     text = said.text or ""
+    if (
+        state.route in content.routes
+        and not state.department
+        and "department" not in outcome.slots
+        and outcome.kind.split(":")[0] in ("context_contacts", "detail", "faq", "more_facts", "representative")
+    ):
+        # back to the request in context after a safety answer left no department
+        outcome.slots["department"] = content.routes[state.route].department
     if not text.startswith("/") and not outcome.kind.startswith("safety"):
         # a state named on the way ("I'm in California") answers "which state?" before it is asked
         named = detect_jurisdiction(content, text)
@@ -545,7 +560,8 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         reply = fill(render, conversation, conversation.safety[reading.safety].reply)
         return Outcome(
             [Reply(reply, part="safety")],
-            {"department": None, "route": None, "pending_question": None, "question_repeated": False},
+            # no department now; the request in context stays for when they come back to it
+            {"department": None, "pending_question": None, "question_repeated": False},
             kind=f"safety:{reading.safety}",
         )
 
@@ -710,13 +726,17 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
                 outcome = answer_requests(content, render, [state.request], values)
                 outcome.kind = "more_facts"
                 return outcome
-            meaning = content.definitions.get(f"{new.get('leave_type')}_leave")
-            if meaning is not None:
-                return Outcome(
-                    [Reply(f"{meaning.term.get(render.language)}: {meaning.text.get(render.language)}")],
-                    fact_slots(_facts(state.request, values)),
-                    kind="more_facts",
-                )
+        # the kind of leave told again ("continuous. out 6 wks") is still a fact given
+        leave_type = new.get("leave_type") or {**said.facts, **reading.facts}.get("leave_type")
+        if new or leave_type:
+            values = {**_state_values(state), **new}
+            meaning = content.definitions.get(f"{leave_type}_leave")
+            if meaning is not None and (context_route.department == "leave_form" or "leave_type" in new):
+                # what that kind of leave is, and what comes next: where the form shows up
+                lines = [f"{meaning.term.get(render.language)}: {meaning.text.get(render.language)}"]
+                if context_route.spec.time:
+                    lines.append(render.followup("time", context_route).text)
+                return Outcome([Reply("\n".join(lines))], fact_slots(_facts(state.request, values)), kind="more_facts")
 
     # "she thinks it's about 200 pages": a page count about ROI's answer is about its price
     if context_route is not None and context_route.department == "roi" and not message_requests:

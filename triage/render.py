@@ -210,20 +210,31 @@ class Renderer:
             if route.spec.include:
                 return Reply(self.include_text(route), part="checklist")
             return Reply(self.fill(messages.followup["no_include"], dept))
+        if topic in ("time", "cost") and route.regional:
+            # Kaiser Permanente Washington lists no time or price: Washington's law sets them
+            law = self.content.rights.topics["deadline" if topic == "time" else "fees"].answers["WA"]
+            name = self.content.rights.jurisdictions["WA"].name.get(self.language)
+            unlisted = self.fill(messages.followup["no_time" if topic == "time" else "no_cost"], dept)
+            return Reply("\n".join([unlisted, f"{name}: {self.fill(law.text)}", *self._phones(route)]))
         if topic == "time":
-            if route.spec.time and not route.regional:
+            if route.spec.time:
                 return Reply(f"{self.heading('time')} {self.fill(route.spec.time, dept)}")
             return Reply(self.fill(messages.followup["no_time"], dept))
         if topic == "cost":
-            if route.spec.cost and not route.regional:
+            if route.spec.cost:
                 return Reply(f"{self.heading('cost')} {self.fill(route.spec.cost, dept)}")
             return Reply(self.fill(messages.followup["no_cost"], dept))
         if topic == "hours":
             hours = [self.contact_line(c) for c in route.contacts if self.content.contacts[c].hours]
             if hours:
                 return Reply("\n".join([self.heading("hours")] + hours))
-            return Reply(self.fill(messages.followup["no_hours"], dept))
+            # no hours listed: the number to call says it best
+            return Reply("\n".join([self.fill(messages.followup["no_hours"], dept), *self._phones(route)]))
         raise ValueError(f"unknown follow-up topic {topic!r}")
+
+    def _phones(self, route: Route) -> List[str]:
+        """The route's phone lines."""
+        return [self.contact_line(c) for c in route.contacts if self.content.contacts[c].kind == "phone"]
 
     def topic_buttons(self) -> List[Button]:
         return [Button(o.label.get(self.language), f"/{o.intent}") for o in self.content.messages.fallback.options]

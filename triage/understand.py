@@ -249,7 +249,8 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
         positions=positions,
         facts=facts,
         correction=bool(find(conversation.corrections, text)) or text.startswith("no "),
-        question="?" in message or bool(QUESTION_START.match(text)),
+        # a question in any sentence ("ok I'll call tonight. can you still tell me ...")
+        question="?" in message or any(QUESTION_START.match(part) for part in re.split(r"(?<=[.!;])\s+", text)),
         words=words,
     )
 

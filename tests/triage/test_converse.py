@@ -64,7 +64,19 @@ def test_emergencies_and_crises_come_first_with_no_department(text, number):
     ((outcome, slots),) = talk((text, "request_records", 0.9), slots={"department": "roi", "route": "roi_own_copy"})
     assert outcome.kind.startswith("safety:")
     assert number in outcome.replies[0].text
-    assert slots["department"] is None and slots["route"] is None
+    # no department; the request in context stays for when they come back to it
+    assert slots["department"] is None and slots["route"] == "roi_own_copy"
+
+
+def test_after_a_safety_answer_the_request_in_context_comes_back():
+    # independent writer 15: "ok ill call 988 tonight. can you still tell me where the finished form shows up"
+    (_, (outcome, slots), (outcome2, slots2)) = talk(
+        ("I need FMLA for my depression", "request_leave_certification", 0.95),
+        ("honestly I don't want to live anymore", "ask_for_human", 0.57),
+        ("ok ill call 988 tonight. can you still tell me where the finished form shows up", "out_of_scope", 0.98),
+    )
+    assert slots["department"] is None and "988" in said(outcome)
+    assert slots2["department"] == "leave_form" and "Letters" in said(outcome2)
 
 
 def test_a_past_symptom_in_a_records_request_is_not_an_emergency():
