@@ -83,10 +83,10 @@ def text(base: str, body: str, number: str = TEXTER) -> list:
 class Console:
     """An agent signed in to the console over HTTP (cookie and CSRF token, as the page does)."""
 
-    def __init__(self, base: str) -> None:
+    def __init__(self, base: str, username: str = AGENT, password: str = PASSWORD) -> None:
         self.base = base
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        form = urllib.parse.urlencode({"username": AGENT, "password": PASSWORD}).encode()
+        form = urllib.parse.urlencode({"username": username, "password": password}).encode()
         self.opener.open(urllib.request.Request(f"{base}/agent/login", form, {"Origin": base}), timeout=30)
         self.csrf = self.get("/agent/session")["csrf"]
 
