@@ -86,6 +86,25 @@ async def sweep() -> None:
             await send_text(ended.id, number, handoffs.ended_text(ended))
 
 
+def sweep_seconds() -> float:
+    try:
+        value = float(os.environ.get("HANDOFF_SWEEP_SECONDS") or 15)
+    except ValueError:
+        return 15.0
+    return value if value > 0 else 15.0
+
+
+async def sweep_forever() -> None:
+    """Every HANDOFF_SWEEP_SECONDS: a texter waits with no page polling, so the server
+    itself ends waits nobody took (every replica may: the end is one atomic update)."""
+    while True:
+        await asyncio.sleep(sweep_seconds())
+        try:
+            await sweep()
+        except Exception as error:  # the next round tries again
+            logger.error("handoff: the sweep failed (%s)", type(error).__name__)
+
+
 # -- the person's side ---------------------------------------------------------
 def asking(messages: List[Dict[str, Any]]) -> bool:
     """Whether the assistant's answer says how to reach a person (the step's ``handoff`` part)."""
@@ -233,6 +252,10 @@ def add_web_routes(bp: Blueprint) -> None:
 # -- the agents' side ------------------------------------------------------------
 def add_console_routes(bp: Blueprint, console: Any) -> None:
     """``console``: the agent channel (``current``, ``signed_in_post``, ``store.audit``)."""
+
+    @bp.listener("after_server_start")
+    async def start_sweeping(app: Any, _loop: Any) -> None:
+        app.add_task(sweep_forever())
 
     def signed_in(request: Request) -> Optional[HTTPResponse]:
         return None if console.current(request) else json({"error": "not signed in"}, 401)

@@ -171,16 +171,22 @@ def test_a_text_goes_to_a_person_and_back(tmp_path, standin):
             assert secret not in log
 
 
-def test_leave_the_line_by_text(tmp_path, standin):
-    with serving(tmp_path, settings(standin, "open")) as running:
+def test_leave_the_line_by_text_or_time_out(tmp_path, standin):
+    quick = {**settings(standin, "open"), "HANDOFF_TIMEOUT_SECONDS": "10", "HANDOFF_SWEEP_SECONDS": "1"}
+    with serving(tmp_path, quick) as running:
         base = running["base"]
         assert any("You're in line" in t for t in text(base, "I want to speak to a human", "+15035550124"))
         assert text(base, "leave", "+15035550124") == ["You left the line. Ask me about records or forms."]
+        # nobody takes the next one: the server itself sends the phone numbers and hours, by text
+        before = len(standin.messages)
+        assert any("You're in line" in t for t in text(base, "can I talk to a real person", "+15035550126"))
+        sent = standin.wait_for(before + 1, timeout=40)[before:]
+        assert [m["To"] for m in sent] == ["+15035550126"]
+        assert "503-571-5051" in sent[0]["Body"] and "8 am to 4:30 pm" in sent[0]["Body"]
         db = sqlite3.connect(tmp_path / "agents.db")
         try:
-            assert db.execute("SELECT state, reason, phone FROM handoff_requests").fetchall() == [
-                ("ended", "person_left", None)
-            ]
+            rows = db.execute("SELECT state, reason, phone FROM handoff_requests ORDER BY asked_at").fetchall()
+            assert rows == [("ended", "person_left", None), ("ended", "timed_out", None)]
         finally:
             db.close()
 
