@@ -42,6 +42,11 @@ async def agent_said(agent: Any, sender: str, handoff_id: str, text: str) -> Non
     await _append(agent, sender, [BotUttered(text, metadata={MARK: {"id": handoff_id, "author": "agent"}})])
 
 
+async def told(agent: Any, sender: str, handoff_id: str, text: str) -> None:
+    """What the channel told the person about the queue (the step's handoff part said how to call)."""
+    await _append(agent, sender, [BotUttered(text, metadata={MARK: {"id": handoff_id, "author": "assistant"}})])
+
+
 async def resume(agent: Any, sender: str, handoff_id: str, closing: Optional[str], was_paused: bool = True) -> None:
     events: List[Event] = [ConversationResumed()] if was_paused else []
     if closing:

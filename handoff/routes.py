@@ -135,7 +135,10 @@ def with_handoff(messages: List[Dict[str, Any]], asked: Asked, extra: Optional[s
 async def ask_for(agent: Any, sender: str, channel: str, phone: Optional[str] = None) -> Asked:
     tracker = await agent.tracker_store.retrieve(sender) if agent is not None else None
     context = context_from_slots(tracker.get_slot) if tracker is not None else {}
-    return service().ask(sender, channel, context.get("language") or "en", context, phone)
+    asked = service().ask(sender, channel, context.get("language") or "en", context, phone)
+    if asked.handoff is not None and agent is not None:  # the transcript says what the person was told
+        await conversation.told(agent, sender, asked.handoff.id, asked.text)
+    return asked
 
 
 async def web_turn(
