@@ -10,6 +10,7 @@ and answers the next message again (``ConversationResumed``).
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import urllib.request
 
@@ -132,12 +133,15 @@ def test_person_and_agent_chat_while_the_assistant_is_silent(chromium, server, s
         agent_ctx.close()
 
 
-def test_person_can_leave_the_line(page, server):
+def test_person_asks_with_the_button_and_leaves_the_line(page, server):
     open_widget(page, server)
-    say(page, "can I speak to a human?")
+    page.get_by_role("button", name="Talk to a person").click()
+    expect(page.locator(".rc-user").last).to_have_text(re.compile("Talk to a person"))
     expect(page.locator(".rc-bot[data-part='handoff']").last).to_contain_text("You're in line")
+    expect(page.get_by_role("button", name="Talk to a person")).to_be_hidden()
     page.get_by_role("button", name="Leave the line").click()
     expect(page.locator(".rc-bot[data-part='handoff']").last).to_contain_text("You left the line")
     expect(page.locator(".rc-handoff")).to_be_hidden()
+    expect(page.get_by_role("button", name="Talk to a person")).to_be_visible()
     say(page, "I need my x-rays")
     expect(page.locator(".rc-bot").last).not_to_contain_text("You left the line")

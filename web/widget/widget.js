@@ -202,6 +202,9 @@
   form.appendChild(label);
   form.appendChild(row);
   form.appendChild(hint);
+  // Asking for a person with a button (the same as saying it: docs/handoff.md).
+  var askPerson = button("rc-action rc-person", "Talk to a person");
+  form.appendChild(askPerson);
 
   // While a handoff to a person is open: where it stands, and a way out.
   var handoffBar = el("div", "rc-handoff");
@@ -656,10 +659,12 @@
     handoffText.textContent = text || "";
     if (leaveLabel) { leaveHandoff.textContent = leaveLabel; }
     handoffBar.hidden = false;
+    askPerson.hidden = true;
   }
   function stopPolling() {
     if (poller) { clearInterval(poller); poller = null; }
     handoffBar.hidden = true;
+    askPerson.hidden = false;
   }
   function startHandoff(custom) {
     state.handoff = state.handoff && state.handoff.state !== "ended" ? state.handoff : { state: custom.state, after: 0 };
@@ -708,6 +713,7 @@
     return handoffCall("leave", 0).then(handoffUpdate).catch(function () {});
   }
   leaveHandoff.addEventListener("click", function () { leave(); input.focus(); });
+  askPerson.addEventListener("click", function () { submit("/ask_for_human", "Talk to a person"); input.focus(); });
 
   renderAll();
   if (state.handoff) { startHandoff({ state: state.handoff.state }); }
