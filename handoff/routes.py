@@ -27,12 +27,12 @@ import os
 from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import UserMessage
-from sanic import Blueprint
+from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import guard
-from channels.http import MAX_MESSAGE, json, static_file
+from channels.http import MAX_MESSAGE, json, secure, static_file
 from channels.senders import refusal
 from channels.sms_text import part_of
 from handoff import conversation
@@ -269,7 +269,7 @@ def add_console_routes(bp: Blueprint, console: Any) -> None:
     @bp.get("/handoff")
     async def page(request: Request) -> HTTPResponse:
         if not console.current(request):
-            return json({"error": "not signed in"}, 401)
+            return secure(response.redirect("/agent/", status=303))  # the sign-in page
         return static_file("agent", "handoff.html")
 
     @bp.get("/handoff.js")

@@ -133,6 +133,15 @@ def test_person_and_agent_chat_while_the_assistant_is_silent(chromium, server, s
         agent_ctx.close()
 
 
+def test_chats_page_needs_a_sign_in(page, server):
+    page.goto(f"{server['base']}/agent/handoff")
+    assert page.get_by_label("Password").count() == 1  # the sign-in page, not the queue
+    assert page.locator("#ho-queue").count() == 0
+    assert page.request.get(f"{server['base']}/agent/handoffs").status == 401
+    refused = page.request.post(f"{server['base']}/agent/handoffs/{'0' * 36}/take")
+    assert refused.status == 401
+
+
 def test_person_asks_with_the_button_and_leaves_the_line(page, server):
     open_widget(page, server)
     page.get_by_role("button", name="Talk to a person").click()
