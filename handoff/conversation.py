@@ -44,13 +44,16 @@ async def agent_said(agent: Any, sender: str, handoff_id: str, text: str) -> Non
 
 async def told(agent: Any, sender: str, handoff_id: str, text: str) -> None:
     """What the channel told the person about the queue (the step's handoff part said how to call)."""
-    await _append(agent, sender, [BotUttered(text, metadata={MARK: {"id": handoff_id, "author": "assistant"}})])
+    mark = {"id": handoff_id, "author": "assistant", "event": "queued"}  # analytics counts the wait from here
+    await _append(agent, sender, [BotUttered(text, metadata={MARK: mark})])
 
 
 async def resume(agent: Any, sender: str, handoff_id: str, closing: Optional[str], was_paused: bool = True) -> None:
     events: List[Event] = [ConversationResumed()] if was_paused else []
     if closing:
-        events.append(BotUttered(closing, metadata={MARK: {"id": handoff_id, "author": "assistant"}}))
+        events.append(
+            BotUttered(closing, metadata={MARK: {"id": handoff_id, "author": "assistant", "event": "closing"}})
+        )
     if events:
         await _append(agent, sender, events)
 
