@@ -177,6 +177,10 @@ def test_leave_the_line_by_text_or_time_out(tmp_path, standin):
         base = running["base"]
         assert any("You're in line" in t for t in text(base, "I want to speak to a human", "+15035550124"))
         assert text(base, "leave", "+15035550124") == ["You left the line. Ask me about records or forms."]
+        # STOP while waiting: the handoff ends (its number deleted) and the texts stop, as for any STOP
+        assert any("You're in line" in t for t in text(base, "can I talk to a real person", "+15035550127"))
+        assert text(base, "STOP", "+15035550127") == []
+        assert text(base, "hello?", "+15035550127") == []
         # nobody takes the next one: the server itself sends the phone numbers and hours, by text
         before = len(standin.messages)
         assert any("You're in line" in t for t in text(base, "can I talk to a real person", "+15035550126"))
@@ -186,7 +190,7 @@ def test_leave_the_line_by_text_or_time_out(tmp_path, standin):
         db = sqlite3.connect(tmp_path / "agents.db")
         try:
             rows = db.execute("SELECT state, reason, phone FROM handoff_requests ORDER BY asked_at").fetchall()
-            assert rows == [("ended", "person_left", None), ("ended", "timed_out", None)]
+            assert rows == [("ended", "person_left", None), ("ended", "stopped", None), ("ended", "timed_out", None)]
         finally:
             db.close()
 
