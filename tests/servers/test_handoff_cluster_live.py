@@ -71,7 +71,8 @@ def test_one_take_and_no_lost_message_across_replicas(cluster):
 
     agents = [Console(one, FIRST, FIRST_PASSWORD), Console(two, SECOND, SECOND_PASSWORD)]  # a session per server
     queue = agents[1].get("/agent/handoffs")["queue"]
-    assert len(queue) == PEOPLE and queue == agents[0].get("/agent/handoffs")["queue"]
+    seen = [(q["id"], q["state"]) for q in agents[0].get("/agent/handoffs")["queue"]]
+    assert len(queue) == PEOPLE and [(q["id"], q["state"]) for q in queue] == seen  # the same queue on both
 
     winners = {}
     for item in queue:
