@@ -73,8 +73,8 @@ validate: setup
 	$(LOADENV) $(BIN)/rasa data validate --fail-on-warnings
 
 # Code checks (settings in pyproject.toml); `make test` runs them first.
-LINTED := accounts actions analytics bench channels nlu_pipeline privacy scripts servers storage tests triage
-TYPED  := triage channels privacy storage servers accounts analytics
+LINTED := accounts actions analytics bench channels handoff nlu_pipeline privacy scripts servers storage tests triage
+TYPED  := triage channels privacy storage servers accounts analytics handoff
 lint: setup
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)

@@ -13,7 +13,8 @@ What is kept, and what is not:
   so a copy of the table cannot be replayed), the CSRF token and the times;
 - sign-in failures: a keyed hash of the user name typed and of the client address
   (the key is random per database, in ``agent_settings``), deleted after an hour;
-- audit: time, agent, event and, for ``call`` and ``call_notes``, the call id.
+- audit: time, agent, event and, for ``call`` and ``call_notes``, the call id
+  (for ``handoff_taken`` / ``handoff_ended``, the channel and the handoff id).
   Never message text, never a client address;
 - call notes (``agent_call_notes``): per call id, the outcome an agent chose and
   their notes, masked with ``privacy.masking.mask`` before they are stored (never
@@ -44,7 +45,19 @@ DEFAULT_DB = "var/agents.db"
 ROLES = ("agent", "supervisor")
 SESSION_SECONDS = 8 * 3600  # one shift
 TOUCH_EVERY = 60  # seconds between writes of a session's last_seen
-EVENTS = ("sign_in", "sign_in_failed", "sign_out", "call", "call_notes", "disabled", "enabled", "reset", "added")
+EVENTS = (
+    "sign_in",
+    "sign_in_failed",
+    "sign_out",
+    "call",
+    "call_notes",
+    "disabled",
+    "enabled",
+    "reset",
+    "added",
+    "handoff_taken",  # detail: the channel and the handoff id (handoff/routes.py)
+    "handoff_ended",
+)
 OUTCOMES = ("resolved", "sent_form", "transferred", "call_back", "other")  # a call's outcome ("" = not chosen yet)
 MAX_NOTES = 4000  # characters; longer notes are refused, not cut
 

@@ -13,6 +13,11 @@ What the bot said is read from the reply part each message carries
 (``triage/render.py`` PARTS, kept in the bot event's metadata): ``fallback`` is a
 "can't help" answer, ``safety`` an emergency or crisis pointer, ``pointer`` a
 neighbour's pointer (appointments, bills...), ``choices`` a clarifying question.
+
+A handoff to a person (docs/handoff.md) is a bot event marked
+``{"handoff": {"event": "queued"}}`` (the person was told they are in line)
+followed by a ``pause`` event (an agent took it): one handoff, and its wait is
+the time between the two. A wait that ended without an agent is not counted.
 """
 
 from __future__ import annotations
@@ -60,8 +65,8 @@ class Conversation:
     reasked: int = 0
     turns_to_department: Optional[int] = None
     ended_after_question: bool = False
-    handoffs: Optional[int] = None  # filled once handoff to a person exists
-    handoff_wait_seconds: Optional[float] = None
+    handoffs: Optional[int] = None  # None only in rows made before handoff to a person existed
+    handoff_wait_seconds: Optional[float] = None  # the mean wait of this conversation's handoffs
     unrecognised: List[str] = field(default_factory=list)  # masked texts; for analytics.groups only, never stored
 
 
@@ -80,6 +85,13 @@ def _part(event: Event) -> str:
     return str(metadata.get("part") or "text") if isinstance(metadata, dict) else "text"
 
 
+def _queued(event: Event) -> bool:
+    """A bot event telling the person they are in line for a person (handoff/conversation.py)."""
+    metadata = event.get("metadata") or {}
+    mark = metadata.get("handoff") if isinstance(metadata, dict) else None
+    return isinstance(mark, dict) and mark.get("event") == "queued"
+
+
 def _typed(text: Any) -> bool:
     """True for words a person typed (a button press sends a "/intent" payload)."""
     return isinstance(text, str) and bool(text.strip()) and not text.startswith("/")
@@ -95,8 +107,20 @@ def summarise(sender: str, session: List[Event]) -> Conversation:
     language: Optional[str] = None
     last_user_text: Optional[str] = None
     last_spoken = ""  # "user", or the part of the bot's last message
+    queued_at: Optional[float] = None
+    waits: List[float] = []
     for event in session:
         kind = event.get("event")
+        stamp = event.get("timestamp")
+        if kind == "bot" and _queued(event) and isinstance(stamp, (int, float)):
+            queued_at = float(stamp) if queued_at is None else queued_at
+            continue
+        if kind == "pause" and queued_at is not None and isinstance(stamp, (int, float)):
+            waits.append(max(0.0, float(stamp) - queued_at))
+            queued_at = None
+            continue
+        if kind == "resume":
+            queued_at = None
         if kind == "user":
             row.turns += 1
             last_spoken = "user"
@@ -134,6 +158,8 @@ def summarise(sender: str, session: List[Event]) -> Conversation:
     row.language = language or DEFAULT_LANGUAGE
     row.departments, row.routes = tuple(sorted(departments)), tuple(sorted(routes))
     row.ended_after_question = last_spoken == QUESTION
+    row.handoffs = len(waits)
+    row.handoff_wait_seconds = sum(waits) / len(waits) if waits else None
     return row
 
 

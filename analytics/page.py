@@ -89,6 +89,10 @@ def render(figures: Figures, languages: List[str], user: str) -> str:
             "none" if figures.median_turns_to_department is None else f"{figures.median_turns_to_department:g}",
         ),
         ("Handoffs to a person", "not available yet" if figures.handoffs is None else str(figures.handoffs)),
+        (
+            "Median wait for a person",
+            "none" if figures.median_handoff_wait_seconds is None else f"{figures.median_handoff_wait_seconds:.0f} s",
+        ),
     ]
     dl = "".join(f"<div><dt>{escape(k)}</dt><dd>{escape(v)}</dd></div>" for k, v in totals)
     charts = []

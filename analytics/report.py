@@ -53,7 +53,7 @@ class Figures:
     ended_after_question: int = 0
     reached_department: int = 0
     median_turns_to_department: Optional[float] = None
-    handoffs: Optional[int] = None  # no handoff to a person yet
+    handoffs: Optional[int] = None  # None: only rows made before handoff to a person existed
     median_handoff_wait_seconds: Optional[float] = None
     by_channel: Dict[str, int] = field(default_factory=dict)
     by_language: Dict[str, int] = field(default_factory=dict)
@@ -168,6 +168,17 @@ def figures(engine: sa.engine.Engine, filters: Filters) -> Figures:
             out.ended_after_question,
         ) = (int(v) for v in totals[:9])
         out.handoffs = int(totals[10]) if totals[9] else None
+        waits = sorted(
+            float(v)
+            for (v,) in conn.execute(
+                sa.select(c.handoff_wait_seconds).where(*where, c.handoff_wait_seconds.isnot(None))
+            )
+        )
+        if waits:  # the median of the conversations' mean waits
+            middle = len(waits) // 2
+            out.median_handoff_wait_seconds = (
+                waits[middle] if len(waits) % 2 else (waits[middle - 1] + waits[middle]) / 2
+            )
         histogram = conn.execute(
             sa.select(c.turns_to_department, sa.func.count())
             .where(*where, c.turns_to_department.isnot(None))

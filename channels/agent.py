@@ -13,6 +13,8 @@ Under ``/agent/`` on the Rasa server:
 - ``POST /agent/call/<call_id>/notes``  ``{"outcome", "notes"}``: saved in the
   accounts database, the notes masked first (``accounts/store.py``);
 - ``GET /agent/directory``  every department's numbers to dial, by region;
+- ``GET /agent/handoff`` and ``/agent/handoffs...``  the queue of chats and texts
+  handed to a person (``handoff/routes.py``, docs/handoff.md);
 - ``POST /agent/logout``;
 - ``GET /agent/dashboard``  the supervisors' dashboard (``analytics/``; other roles 403):
   query ``from``, ``to`` (YYYY-MM-DD), ``channel``, ``language``; its charts at
@@ -65,6 +67,7 @@ from analytics.store import AnalyticsStore
 from channels.agent_calls import call_turns, directory, transfer_for
 from channels.http import answer_message, json, secure, static_file
 from channels.render import WholeMessages, for_agent
+from handoff import routes as handoff_routes
 from triage.content import load_content
 
 logger = logging.getLogger(__name__)
@@ -389,6 +392,7 @@ class AgentConsoleInput(InputChannel):
                 return json({"error": "not signed in"}, 401)
             return json({"departments": directory(load_content())})
 
+        handoff_routes.add_console_routes(bp, self)  # chats and texts handed to a person (docs/handoff.md)
         return bp
 
 

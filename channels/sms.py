@@ -50,6 +50,7 @@ from channels import guard
 from channels.render import WholeMessages, for_sms
 from channels.sms_config import SmsSettings, conversation_id
 from channels.sms_text import Choice, choices_from_buttons, match_choice, plain, to_gsm7
+from handoff import routes as handoff_routes
 from privacy.logs import log_id, turn_of
 from triage.content import load_content, load_sms_texts
 from triage.render import Renderer
@@ -325,6 +326,7 @@ class SmsInput(InputChannel):
     ) -> HTTPResponse:
         word = keyword(body)
         if word in STOP_WORDS:
+            await handoff_routes.sms_stop(agent, sender_id)  # an open handoff ends, its number is deleted
             await self._set_paused(agent, sender_id, True)
             return twiml([])
         if word in START_WORDS:
@@ -334,6 +336,13 @@ class SmsInput(InputChannel):
         if stored_answer(tracker, sid) is not None or stored_more(tracker, sid) is not None:
             logger.info("SMS webhook: a text already handled came again in conversation %s", log_id(sender_id))
             return self._replay(tracker, sid)
+        metadata = {"sms": {"message_sid": sid}}
+        # a handoff to a person (docs/handoff.md): LEAVE, or a text for the agent (the assistant silent)
+        handled = await handoff_routes.sms_while_open(
+            agent, on_new_message, sender_id, body, word, metadata, SmsOutput()
+        )
+        if handled is not None:
+            return twiml([plain(text) for text in handled])
         if tracker is not None and tracker.is_paused():
             if word in RESUME_WHEN_STOPPED:
                 await self._set_paused(agent, sender_id, False)
@@ -350,13 +359,13 @@ class SmsInput(InputChannel):
 
         text = match_choice(body, offered_choices(tracker)) or guard.prepare(body)  # identifiers masked
         collector = SmsOutput()
-        metadata = {"sms": {"message_sid": sid}}
         outcome = await guard.run_turn(
             on_new_message, UserMessage(text, collector, sender_id, input_channel=CHANNEL, metadata=metadata)
         )
         if outcome != guard.OK:  # too slow, store down or failed: the contacts, within the time limit
             return twiml([plain(guard.unavailable_text())])
-        shaped = for_sms(collector.messages)
+        number = (params.get("From") or "").strip()  # only to reach the texter while a handoff is open, encrypted
+        shaped = for_sms(await handoff_routes.sms_answer(agent, sender_id, number, collector.messages))
         if not shaped.messages:
             # Every message gets an answer; none means a part failed (e.g. the action server is down).
             logger.warning("SMS webhook: the assistant sent no answer in conversation %s", log_id(sender_id))

@@ -16,7 +16,9 @@ Everything is under ``/chat/`` on the Rasa server:
                             ``rasa run`` owns the app, so a channel cannot add a
                             route at the root; the pages link this one instead;
 - ``POST /chat/webhook``    ``{"sender", "message"}`` -> the bot's messages as JSON
-                            (like Rasa's REST channel: text, buttons, ``custom``).
+                            (like Rasa's REST channel: text, buttons, ``custom``);
+- ``POST /chat/handoff/status``, ``/chat/handoff/leave``  talking to a person
+                            (``handoff/routes.py``, docs/handoff.md).
 
 The widget uses plain ``fetch`` over this endpoint, so no JavaScript library is
 needed. Conversations are reported under channel name ``web``.
@@ -32,9 +34,10 @@ from sanic import Blueprint
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels.http import answer_message, json, static_file
+from channels.http import json, static_file
 from channels.render import WholeMessages, for_web
 from channels.senders import refusal
+from handoff import routes as handoff_routes
 from triage.content import load_content, load_service_texts
 from triage.conversation_content import load_conversation
 from triage.render import Renderer
@@ -105,8 +108,11 @@ class WebChatInput(InputChannel):
             sender, text = body.get("sender"), body.get("message")
             if not isinstance(sender, str) or refusal(sender, self.name()):
                 return json({"error": "bad sender id: web- and a random UUID (channels/senders.py)"}, 400)
-            # the time limit: when the action server is down or slow the widget still gets the contacts
-            return await answer_message(on_new_message, text, sender, WebOutput(), self.name(), for_web)
+            # the time limit: when the action server is down or slow the widget still gets the contacts;
+            # a handoff to a person (docs/handoff.md): silent while a person has it, queued when asked
+            return await handoff_routes.web_turn(request, on_new_message, text, sender, WebOutput(), for_web)
+
+        handoff_routes.add_web_routes(bp)
 
         return bp
 

@@ -31,6 +31,7 @@ GENERATED = (
     "SMS_SENDER_KEY",
     "POSTGRES_PASSWORD",
     "LOG_ID_KEY",
+    "HANDOFF_PHONE_KEY",
 )
 _LINE = re.compile(r"^(?P<name>[A-Z][A-Z0-9_]*)=(?P<value>.*)$")
 _EXAMPLE = re.compile(r"change-?me|example", re.I)

@@ -24,6 +24,7 @@ FOLDER_KIND = {
     "channels": "unit",
     "conversations": "live",  # the file-format checks are unit  # test_sms_channel (in-process server) and test_sms_end_to_end are live
     "data": "unit",
+    "handoff": "unit",  # the replica test (PostgreSQL) is live
     "deploy": "unit",
     "nlu_pipeline": "unit",
     "privacy": "unit",

@@ -104,3 +104,23 @@ def test_similar_messages_share_a_group_and_the_key_hides_the_words():
     assert "vet" not in group_key("vet", secret)
     assert group_key("vet", secret) != group_key("vet", b"x" * 32)
     assert group_key("please, hi!", secret) == ""  # nothing left to group on
+
+
+def test_handoffs_to_a_person_and_their_wait():
+    """A "queued" bot event, then the agent's take (pause): one handoff, its wait; a wait nobody took is not one."""
+
+    def queued(talk, at):
+        talk.events.append(
+            {"event": "bot", "timestamp": at, "text": "...", "data": {}, "metadata": {"handoff": {"event": "queued"}}}
+        )
+
+    talk = Talk().user("I want a person")
+    queued(talk, talk.clock + 1)
+    talk.events.append({"event": "pause", "timestamp": talk.clock + 31})
+    talk.events.append({"event": "resume", "timestamp": talk.clock + 100})
+    queued(talk, talk.clock + 200)  # asked again later; nobody took it
+    [row] = conversations("web-1234", talk.events)
+    assert row.handoffs == 1 and row.handoff_wait_seconds == 30.0
+    assert row.turns == 1 and row.questions == 0  # the queue's words are no clarifying question
+    [plain] = conversations("web-5678", Talk().user("my records").bot("choices").events)
+    assert plain.handoffs == 0 and plain.handoff_wait_seconds is None

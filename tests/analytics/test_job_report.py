@@ -60,7 +60,7 @@ def test_seeded_conversations_give_the_expected_figures(dbs):
     assert found.ended_after_question == 1 and found.ended_after_question_rate == pytest.approx(0.2)
     assert found.emergency_pointers == 1 and found.neighbour_pointers == 0
     assert found.questions_asked == 2 + 1 + 1
-    assert found.handoffs is None
+    assert found.handoffs == 0 and found.median_handoff_wait_seconds is None  # nobody asked for a person
     only_sms = figures(store.engine, Filters("2026-12-01", "2026-12-31", channel="sms"))
     assert (only_sms.conversations, only_sms.departments) == (1, {"imaging": 1})
     day1_es = figures(store.engine, Filters("2026-12-01", "2026-12-01", language="es"))
@@ -161,3 +161,20 @@ def test_a_page_and_its_charts_query_once_within_30_seconds(dbs):
     job.run(tracker, store)
     assert recent_figures(store.engine, ALL, now=1020.0) is first
     assert recent_figures(store.engine, ALL, now=1031.0).conversations == 6
+
+
+def test_handoffs_and_the_median_wait(dbs):
+    tracker, store = dbs
+    for n, wait in enumerate((20, 60, 300)):
+        talk = Talk().user("I want a person")
+        meta = {"handoff": {"event": "queued"}}
+        talk.events.append({"event": "bot", "timestamp": DAY1 + 10, "text": "...", "data": {}, "metadata": meta})
+        talk.events.append({"event": "pause", "timestamp": DAY1 + 10 + wait})
+        store_events(tracker, f"web-h{n}", talk.events)
+    store_events(tracker, "sms-x", routed("roi", "roi_full").events)
+    job.run(tracker, store)
+    found = figures(store.engine, ALL)
+    assert found.handoffs == 3 and found.median_handoff_wait_seconds == 60.0
+    row = dict(((s, n), v) for s, n, v in found.rows())
+    assert row[("total", "handoffs")] == "3"
+    assert figures(store.engine, Filters("2026-12-01", "2026-12-31", channel="sms")).handoffs == 0

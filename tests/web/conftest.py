@@ -48,6 +48,9 @@ def server(tmp_path_factory):
         "RASA_AUTH_TOKEN": "web-test-token",
         "AGENT_USERNAME": AGENT_USER,
         "AGENT_PASSWORD": AGENT_PASSWORD,
+        # handoff to a person (test_handoff.py): staffed at any hour, so the test runs at night too
+        "HANDOFF_STAFFED": "open",
+        "HANDOFF_PHONE_KEY": "web-tests-handoff-phone-key-not-live-0123456789",
     }
     with serving(tmp_path_factory.mktemp("web"), settings, timeout=300) as running:
         yield running

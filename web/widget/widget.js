@@ -13,6 +13,9 @@
  * blanks is never stored or sent anywhere.
  * Facts (organization, phone, hours, 911 / 988) come from GET config, which the
  * server reads from the content files: none is written here.
+ * Talking to a person (docs/handoff.md): while a handoff is open the widget polls
+ * POST handoff/status every few seconds (plain fetch: no library, no socket) for
+ * the agent's messages and the handoff's state; "Leave the line" ends it.
  */
 (function () {
   "use strict";
@@ -21,6 +24,7 @@
   var base = new URL(".", script.src).href; // the folder widget.js came from, e.g. /chat/
   var endpoint = base + "webhook";
   var STORE = "records-chat";
+  var POLL_MS = 2500; // how often an open handoff asks for the agent's messages
   var FOLD_AFTER = 3; // steps shown before "Show all steps"
   var container = document.getElementById(script.getAttribute("data-container") || "records-chat");
   if (!container) { return; }
@@ -198,8 +202,19 @@
   form.appendChild(label);
   form.appendChild(row);
   form.appendChild(hint);
+  // Asking for a person with a button (the same as saying it: docs/handoff.md).
+  var askPerson = button("rc-action rc-person", "Talk to a person");
+  form.appendChild(askPerson);
 
-  [head, notice, hoursLine, log, typing, announcer, problem, warning, form].forEach(function (n) { root.appendChild(n); });
+  // While a handoff to a person is open: where it stands, and a way out.
+  var handoffBar = el("div", "rc-handoff");
+  handoffBar.hidden = true;
+  var handoffText = el("p", "rc-handoff-text");
+  var leaveHandoff = button("rc-action rc-leave", "Leave the line");
+  handoffBar.appendChild(handoffText);
+  handoffBar.appendChild(leaveHandoff);
+
+  [head, notice, hoursLine, log, typing, announcer, handoffBar, problem, warning, form].forEach(function (n) { root.appendChild(n); });
 
   // A speech bubble drawn as SVG elements (no file, no font needed); decorative.
   function chatIcon() {
@@ -427,9 +442,10 @@
   }
 
   function render(message, live) {
-    var item = el("li", "rc-msg " + (message.from === "user" ? "rc-user" : "rc-bot"));
+    var item = el("li", "rc-msg " + (message.from === "user" ? "rc-user" : (message.from === "agent" ? "rc-bot rc-agent" : "rc-bot")));
     if (message.part) { item.setAttribute("data-part", message.part); }
-    item.appendChild(el("span", "rc-sr", message.from === "user" ? "You said:" : "Assistant said:"));
+    item.appendChild(el("span", "rc-sr", message.from === "user" ? "You said:" : (message.from === "agent" ? "A person said:" : "Assistant said:")));
+    if (message.from === "agent") { item.appendChild(el("span", "rc-who", "Person from our team")); item.lastChild.setAttribute("aria-hidden", "true"); }
     if (typeof message.text === "string") {
       if (message.from === "user") { item.appendChild(el("p", "rc-text", message.text)); }
       else {
@@ -548,6 +564,9 @@
       busy = false;
       typing.hidden = true;
       if (items.length) { scrollToLine(items[0]); announce(items); }
+      messages.forEach(function (m) {
+        if (m.custom && m.custom.type === "handoff") { startHandoff(m.custom); }
+      });
       if (queue.length) { post(queue.shift()); }
     }).catch(function () {
       busy = false;
@@ -603,7 +622,9 @@
   sendAnyway.addEventListener("click", function () { sendTyped(pendingWarning || input.value, true); });
 
   restart.addEventListener("click", function () {
+    if (state.handoff) { leave(); }
     state = { sender: newSender(), messages: [], open: state.open };
+    stopPolling();
     queue = [];
     problem.hidden = true;
     warning.hidden = true;
@@ -629,7 +650,73 @@
     }
   }
 
+  // ---- talking to a person (handoff) ------------------------------------------
+  // Polling rather than server-sent events: a request every few seconds only while
+  // a handoff is open, which any replica answers from the shared database, through
+  // any proxy, with no connection held open per visitor.
+  var poller = null;
+  function showHandoff(text, leaveLabel) {
+    handoffText.textContent = text || "";
+    if (leaveLabel) { leaveHandoff.textContent = leaveLabel; }
+    handoffBar.hidden = false;
+    askPerson.hidden = true;
+  }
+  function stopPolling() {
+    if (poller) { clearInterval(poller); poller = null; }
+    handoffBar.hidden = true;
+    askPerson.hidden = false;
+  }
+  function startHandoff(custom) {
+    state.handoff = state.handoff && state.handoff.state !== "ended" ? state.handoff : { state: custom.state, after: 0 };
+    save();
+    showHandoff("", custom.leave);
+    if (!poller) { poller = setInterval(poll, POLL_MS); }
+    poll();
+  }
+  function handoffUpdate(status) {
+    if (!state.handoff) { return; }
+    var items = (status.messages || []).map(function (m) {
+      state.handoff.after = Math.max(state.handoff.after || 0, m.id);
+      return add({ from: "agent", text: m.text });
+    });
+    if (status.state !== state.handoff.state && status.state === "taken") {
+      items.unshift(add({ from: "bot", text: status.text, part: "handoff" }));
+    }
+    state.handoff.state = status.state;
+    if (status.state === "ended" || status.state === "none") {
+      if (status.text) { items.push(add({ from: "bot", text: status.text, part: "handoff" })); }
+      state.handoff = null;
+      stopPolling();
+    } else {
+      showHandoff(status.text, status.leave);
+    }
+    save();
+    if (items.length) { scrollToLine(items[0]); announce(items); }
+  }
+  function handoffCall(path, after) {
+    return fetch(base + "handoff/" + path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: state.sender, after: after || 0 }),
+      credentials: "same-origin"
+    }).then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); });
+  }
+  var polling = false;
+  function poll() {
+    if (polling || !state.handoff) { return; }
+    polling = true;
+    handoffCall("status", state.handoff.after).then(handoffUpdate)
+      .catch(function () { /* the next poll tries again */ })
+      .then(function () { polling = false; });
+  }
+  function leave() {
+    return handoffCall("leave", 0).then(handoffUpdate).catch(function () {});
+  }
+  leaveHandoff.addEventListener("click", function () { leave(); input.focus(); });
+  askPerson.addEventListener("click", function () { submit("/ask_for_human", "Talk to a person"); input.focus(); });
+
   renderAll();
+  if (state.handoff) { startHandoff({ state: state.handoff.state }); }
   if (inline) {
     scrollDown();
     if (!state.messages.length) { submit("/greet", null); }
