@@ -643,14 +643,20 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         rights = False
     if rights and said.intent == "request_records_letter" and not find(conversation.records_markers, reading.text):
         rights = False  # "help me write a cover letter" is not a records-request letter
+    # about a correction in context, the law's deadline or a refusal is the correction's
+    # ("how long does Washington law give them to fix it?")
+    correcting = state.route == "record_correction" and not (set(reading.requests) - {"record_correction"})
     if rights and (find(conversation.law_markers, reading.text) or not (reading.asks or reading.departments)):
-        return Outcome(delegate=said.intent, kind="rights")
+        intent = said.intent or ""
+        if correcting and intent in ("ask_records_deadline", "ask_denial_rights", "ask_right_to_records"):
+            intent = "ask_correction_rights"
+        return Outcome(delegate=intent, kind="rights")
     if not rights and find(conversation.law_named, reading.text) and not reading.requests:
         # "isn't there a law in Washington about how long they get?": the law's answer
         by_ask = {"time": "ask_records_deadline", "cost": "ask_records_fees"}
         asked = [by_ask[a] for a in reading.asks if a in by_ask]
         if asked:
-            return Outcome(delegate=asked[0], kind="rights")
+            return Outcome(delegate="ask_correction_rights" if correcting else asked[0], kind="rights")
 
     # a definition asked ("what does intermittent mean?")
     if find(conversation.definition_markers, reading.text):

@@ -7,6 +7,7 @@ Jurisdictions are ``federal`` (HIPAA, used when the person does not say), ``WA``
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Iterable, List, Optional
 
@@ -47,10 +48,25 @@ def jurisdiction_of(
     return None
 
 
+NAMED_LAW = re.compile(
+    r"\b(california|washington|oregon)(?: state)? (?:law|laws|rules|statute|statutes|code)\b"
+    r"|\bunder (california|washington|oregon)\b"
+)
+
+
 def detect_jurisdiction(content: Content, text: str = "", entities: Iterable[dict] = ()) -> Optional[str]:
     """The jurisdiction a message names: from extracted entities first, else from
     the words themselves (the longest place or law phrase wins, so "Federal Way"
     is Washington). ``None`` when the message names none."""
+    cleaned = clean(text or "")
+    # a state's law named outright wins over a place the person lives ("I moved from
+    # LA to Portland ... what are my rights under California law?")
+    named_law = NAMED_LAW.search(cleaned)
+    if named_law:
+        state = named_law.group(1) or named_law.group(2)
+        found = jurisdiction_of(content, region=longest_phrase(content.vocabulary.get("region", {}), [state])[1])
+        if found:
+            return found
     for entity in entities or ():
         name = entity.get("entity")
         if name in ("region", "jurisdiction"):
@@ -58,7 +74,6 @@ def detect_jurisdiction(content: Content, text: str = "", entities: Iterable[dic
             found = jurisdiction_of(content, **{name: value}) if value else None
             if found:
                 return found
-    cleaned = clean(text or "")
     if not cleaned:
         return None
     region = longest_phrase(content.vocabulary.get("region", {}), [cleaned])

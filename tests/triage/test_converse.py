@@ -1031,3 +1031,24 @@ def test_a_leading_correction_is_not_a_request_to_amend_the_record():
 def test_records_for_a_leave_claim_are_records_and_a_leave_form_request_is_not():
     assert read(C, V, "filing for wa paid family leave. need my records from kaiser").requests == ("records",)
     assert "leave_certification" in read(C, V, "I need the FMLA form and my records").requests
+
+
+def test_a_state_law_named_outright_wins_over_where_someone_lives():
+    from triage.rights import detect_jurisdiction
+
+    text = "I moved from LA to Portland for grad school. What are my rights under California law?"
+    assert detect_jurisdiction(C, text, [{"entity": "region", "value": "portland"}]) == "CA"
+    assert detect_jurisdiction(C, "im in portland", [{"entity": "region", "value": "portland"}]) == "OR"
+
+
+def test_the_law_on_a_correction_in_context_is_the_correction_rule():
+    (_, (outcome, _)) = talk(
+        ("my chart lists a wrong allergy, I want it fixed", "request_record_correction", 0.95),
+        ("how long does washington law give them to fix it", "ask_records_deadline", 0.9),
+    )
+    assert outcome.delegate == "ask_correction_rights"
+    (_, (outcome, _)) = talk(
+        ("my chart lists a wrong allergy, I want it fixed", "request_record_correction", 0.95),
+        ("and if they just refuse?", "ask_denial_rights", 0.5),
+    )
+    assert "statement of disagreement" in said(outcome) or outcome.delegate == "ask_correction_rights"
