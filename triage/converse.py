@@ -340,6 +340,15 @@ def detail(
     return [Reply(text)]
 
 
+def _after_death(values: Dict[str, str]) -> Dict[str, str]:
+    """The facts for a patient who died: a personal representative (executor) asks,
+    and what the portal would show comes from ROI (nobody can log in for them)."""
+    facts = {"requester": REPRESENTATIVE_VALUE}
+    if values.get("record_kind") in PORTAL_RECORD_KINDS or not values.get("record_kind"):
+        facts["record_kind"] = "full_record"
+    return facts
+
+
 def _without(facts: Dict[str, str], key: str) -> Dict[str, str]:
     return {k: v for k, v in facts.items() if k != key}
 
@@ -612,12 +621,19 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     if reading.correction and state.request and not other:
         new = {**said.facts, **reading.facts}
         changed = {k: v for k, v in new.items() if v and state.facts.get(k) != v}
+        if state.request == "records" and find(conversation.death_words, reading.text):
+            # "not mine, my wife's; she died in that hospital stay": her whole record from ROI
+            after = _after_death({**_state_values(state), **changed})
+            changed.update({k: v for k, v in after.items() if state.facts.get(k) != v})
         if changed:
             values = {**_state_values(state), **changed}
             if changed.get("requester") == "proxy" and values.get("record_kind") == "full_record":
                 del values["record_kind"]  # someone else's full record: the permission route
+            note = None
+            if find(conversation.representative_markers, reading.text):
+                note = fill(render, conversation, conversation.faq["proof_of_authority"].answer)
             outcome = only_what_changed(
-                content, render, state, answer_requests(content, render, [state.request], values)
+                content, render, state, answer_requests(content, render, [state.request], values, note)
             )
             outcome.kind = "correction"
             return outcome
@@ -854,6 +870,8 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
             note = fill(render, conversation, conversation.faq["proof_of_authority"].answer)
             if message_requests[0] in ("records", "imaging") and values.get("requester") != "proxy":
                 values = {**values, "requester": REPRESENTATIVE_VALUE}  # kept for "what do I send?"
+            if message_requests[0] == "records" and find(conversation.death_words, reading.text):
+                values = {**values, **_after_death(values)}
         outcome = answer_requests(content, render, message_requests, values, note, second_values)
         if first_faq is not None and conversation.faq[first_faq].for_:
             place = reading.facts.get("region") or state.facts.get("region")

@@ -211,6 +211,14 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
     ):
         # "daycare wants our baby's vaccine record": a record to fetch, not a form to fill out
         found_requests = [hit for hit in found_requests if hit[2] != "clinician_form"]
+    keys = {key for _, _, key in found_requests}
+    if (
+        "leave_certification" in keys
+        and keys - {"records", "leave_certification"}
+        and not find(conversation.leave_words, meant)
+    ):
+        # "off work ... a short term disability form": time off named, the form asked for
+        found_requests = [hit for hit in found_requests if hit[2] != "leave_certification"]
     if (
         {"records", "leave_certification"} <= {key for _, _, key in found_requests}
         and find(conversation.leave_claim_words, meant)

@@ -1052,3 +1052,28 @@ def test_the_law_on_a_correction_in_context_is_the_correction_rule():
         ("and if they just refuse?", "ask_denial_rights", 0.5),
     )
     assert "statement of disagreement" in said(outcome) or outcome.delegate == "ask_correction_rights"
+
+
+def test_time_off_alone_is_no_leave_request_beside_another_form():
+    text = "hurt my shoulder, off work. Lincoln Financial sent me a short term disability form for the doc"
+    assert read(C, V, text).requests == ("disability_form",)
+    assert read(C, V, "I need FMLA and my disability form").requests == ("leave_certification", "disability_form")
+
+
+def test_the_records_of_someone_who_died_come_from_roi_with_proof():
+    (_, (outcome, slots)) = talk(
+        ("where can i see my hospital records from march", "request_records", 0.9),
+        ("Sorry, I should have said. Not mine. My wife's. She died in that hospital stay.", "inform", 0.5),
+    )
+    assert slots["route"] == "roi_own_copy" and slots["requester"] == "representative"
+    assert "proof" in said(outcome)
+    ((outcome, slots),) = talk(
+        ("my husband passed away last month, I need his hospital records", "request_records", 0.9)
+    )
+    assert slots["department"] == "roi" and "kp.org. You can get this yourself" not in said(outcome)
+
+
+def test_an_outside_office_caring_for_the_patient_is_a_clinician_and_detailed_notes_are_roi():
+    text = "we need a KP patient's prior visit notes for his ongoing care here"
+    assert read(C, V, text).facts["recipient"] == "clinician"
+    assert read(C, V, "just the detailed visit notes from my ER visit in april").facts["record_kind"] == "full_record"
