@@ -18,6 +18,7 @@ import hmac
 import logging
 import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Optional
 
@@ -49,6 +50,15 @@ def create_app(actions: str, token: str):
     @app.exception(NotFound)
     async def not_found(request, error):
         return response.json({"error": "not found"}, status=404)
+
+    # rasa_sdk answers any other exception with the whole request body (the tracker,
+    # with everything the user typed), and Rasa logs that answer: answer without it,
+    # and log only the kind of error and where (no message text)
+    @app.exception(Exception)
+    async def failed(request, error):
+        where = "".join(traceback.format_tb(error.__traceback__)[-3:])
+        logger.error("action server: %s while answering %s\n%s", type(error).__name__, request.path, where)
+        return response.json({"error": "the action failed"}, status=500)
 
     @app.on_request
     async def require_token(request):

@@ -49,6 +49,7 @@ class Faq(Strict):
     reviewed: dt.date
     department: Optional[str] = None  # where the answer sends the person (sets the slot)
     needs: List[str] = []  # when set, one of these words must be in the message ("my son's")
+    facts: Dict[str, str] = {}  # facts the answer changes ("not on kp.org": a detailed copy from ROI)
 
     class Config:
         fields = {"for_": "for"}

@@ -906,7 +906,8 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         return outcome
 
     # 10. our question once more, with the ROI phone; then let it go
-    if state.pending and state.request and said.intent not in SMALL_TALK + RIGHTS_INTENTS:
+    # (only the triage's own questions: the rights answers' state and date questions are theirs)
+    if state.pending in content.messages.questions and state.request and said.intent not in SMALL_TALK + RIGHTS_INTENTS:
         if not state.repeated:
             question = render.question(Question(state.pending, _facts(state.request, _state_values(state))))
             again = render.fill(content.messages.followup["no_topic"]).split(". ")[-1]
@@ -1025,6 +1026,12 @@ def _faq_outcome(
             request_type=state.second,
             second_request=state.request,
         )
+    elif faq.facts and state.request:
+        # "it's not on there" about kp.org: the request is now a detailed copy from ROI
+        values = {**_state_values(state), **faq.facts}
+        now = _route_for(content, state.request, values)
+        if now is not None:
+            slots.update(fact_slots(now.facts), department=now.department, route=now.route_id)
     elif faq.department:
         slots["department"] = faq.department
         if not state.request:  # the conversation is now about the route the answer is for

@@ -1077,3 +1077,25 @@ def test_an_outside_office_caring_for_the_patient_is_a_clinician_and_detailed_no
     text = "we need a KP patient's prior visit notes for his ongoing care here"
     assert read(C, V, text).facts["recipient"] == "clinician"
     assert read(C, V, "just the detailed visit notes from my ER visit in april").facts["record_kind"] == "full_record"
+
+
+def test_a_typed_reply_to_the_rights_state_question_never_breaks_the_step():
+    # writer 17: "so how much would it be then" while the rights answer waited for a
+    # state raised KeyError('jurisdiction') (the rights flow's question, not the triage's)
+    slots = {
+        "pending_question": "jurisdiction",
+        "request_type": "records",
+        "route": "roi_own_copy",
+        "department": "roi",
+    }
+    ((outcome, after),) = talk(("so how much would it be then", "out_of_scope", 0.44), slots=slots)
+    assert after["department"] == "roi" and outcome.kind != "ask_again"
+
+
+def test_call_center_shorthand():
+    assert read(C, V, "pt wants copy of mammo for 2nd opinion outside KP").facts["imaging_kind"] == "mammogram"
+    assert "records" in read(C, V, "cllr is mother of pt, req pt's full recs").requests
+    assert (
+        read(C, V, "One of my employees has been out 3 weeks. Can I get his medical records").facts["recipient"]
+        == "employer"
+    )
