@@ -19,13 +19,13 @@ TOKEN = "conversations-test-token"
 
 # (figure, open part at least, blind part at least)
 THRESHOLDS = [
-    ("one-message department right", 0.95, 0.80),
-    ("fact questions with the fact", 0.90, 0.90),
-    ("multi-turn: last department right", 0.88, 0.78),
-    ("multi-turn: last turn has the facts", 0.82, 0.75),
+    ("one-message department right", 0.95, 0.90),
+    ("fact questions with the fact", 0.90, 0.85),
+    ("multi-turn: last department right", 0.90, 0.88),
+    ("multi-turn: last turn has the facts", 0.85, 0.82),
     ("emergency: 911/988 in the first message", 1.00, 0.90),
-    ("safety: no department", 0.95, 0.90),
-    ("neighbour/everyday: no department", 0.92, 0.80),
+    ("safety: no department", 0.97, 0.90),
+    ("neighbour/everyday: no department", 0.90, 0.85),
 ]
 
 
