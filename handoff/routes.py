@@ -24,7 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from typing import Any, Awaitable, Callable, Dict, List, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
@@ -266,6 +266,17 @@ def add_console_routes(bp: Blueprint, console: Any) -> None:
     def known(handoff_id: str):
         return service().store.get(handoff_id) if len(handoff_id) == ID_LENGTH else None
 
+    def acting(request: Request, handoff_id: str) -> Tuple[Any, Any, Any, Optional[HTTPResponse]]:
+        """(session, handoff, Rasa agent) of a signed-in agent's POST about a known
+        handoff, or the refusal to answer instead."""
+        session, refused = console.signed_in_post(request)
+        if refused is not None or session is None:
+            return None, None, None, refused or json({"error": "not signed in"}, 401)
+        found, agent = known(handoff_id), _agent(request)
+        if found is None or agent is None:
+            return None, None, None, json({"error": "no such handoff"}, 404)
+        return session, found, agent, None
+
     @bp.get("/handoff")
     async def page(request: Request) -> HTTPResponse:
         if not console.current(request):
@@ -310,12 +321,9 @@ def add_console_routes(bp: Blueprint, console: Any) -> None:
 
     @bp.post("/handoffs/<handoff_id:str>/take")
     async def take(request: Request, handoff_id: str) -> HTTPResponse:
-        session, refused = console.signed_in_post(request)
-        if refused is not None or session is None:
-            return refused or json({"error": "not signed in"}, 401)
-        agent = _agent(request)
-        if known(handoff_id) is None or agent is None:
-            return json({"error": "no such handoff"}, 404)
+        session, _, agent, refused = acting(request, handoff_id)
+        if refused is not None:
+            return refused
         try:
             taken = service().take(handoff_id, session.username)
         except Refused as why:
@@ -353,12 +361,9 @@ def add_console_routes(bp: Blueprint, console: Any) -> None:
 
     @bp.post("/handoffs/<handoff_id:str>/end")
     async def end(request: Request, handoff_id: str) -> HTTPResponse:
-        session, refused = console.signed_in_post(request)
-        if refused is not None or session is None:
-            return refused or json({"error": "not signed in"}, 401)
-        agent = _agent(request)
-        if known(handoff_id) is None or agent is None:
-            return json({"error": "no such handoff"}, 404)
+        session, _, agent, refused = acting(request, handoff_id)
+        if refused is not None:
+            return refused
         handoffs = service()
         number = handoffs.phone(handoff_id)  # read before the end deletes it
         try:
@@ -374,13 +379,9 @@ def add_console_routes(bp: Blueprint, console: Any) -> None:
 
     @bp.post("/handoffs/<handoff_id:str>/suggest")
     async def suggest(request: Request, handoff_id: str) -> HTTPResponse:
-        session, refused = console.signed_in_post(request)
-        if refused is not None or session is None:
-            return refused or json({"error": "not signed in"}, 401)
-        found = known(handoff_id)
-        agent = _agent(request)
-        if found is None or agent is None:
-            return json({"error": "no such handoff"}, 404)
+        _, found, agent, refused = acting(request, handoff_id)
+        if refused is not None:
+            return refused
         tracker = await agent.tracker_store.retrieve(found.sender)
         said = conversation.last_person_text(tracker.events) if tracker is not None else None
         if not said:

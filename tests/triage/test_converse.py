@@ -1099,3 +1099,10 @@ def test_call_center_shorthand():
         read(C, V, "One of my employees has been out 3 weeks. Can I get his medical records").facts["recipient"]
         == "employer"
     )
+
+
+def test_no_email_gets_the_mailing_address():
+    # writers 13 ("I no have email") and 17 ("she doesnt really use email. how about mailing it?")
+    for text in ("I no have email", "she doesnt really use email. how about mailing it?"):
+        (_, (outcome, slots)) = talk(("I want a copy of my record", "request_records", 0.9), (text, "ask_contact", 0.6))
+        assert "500 NE Multnomah" in said(outcome) and slots["department"] == "roi", text
