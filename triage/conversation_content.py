@@ -87,6 +87,7 @@ class ConversationContent(Strict):
     relatives: List[str] = []  # someone other than the caller named
     form_words: List[str] = []  # a form to fill out, not a record to fetch
     not_requests: List[str] = []  # a request word that is not the request ("a scan of the form")
+    extension_words: List[str] = []  # "can they extend it?" about a records request
     death_words: List[str] = []  # the patient died: records from ROI, not the portal
     leave_words: List[str] = []  # a leave named as a leave, not only as time off
     leave_claim_words: List[str] = []  # records for a leave claim, not the leave form

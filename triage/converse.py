@@ -667,6 +667,17 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         if correcting and intent in ("ask_records_deadline", "ask_denial_rights", "ask_right_to_records"):
             intent = "ask_correction_rights"
         return Outcome(delegate=intent, kind="rights")
+    if (
+        not rights
+        and state.department == "roi"
+        and state.route != "disability_form"
+        and reading.question
+        and find(conversation.extension_words, reading.text)
+        and not (set(reading.requests) - {"leave_change"})  # "extend it" is no leave here
+        and not find(conversation.leave_words, reading.text)
+    ):
+        # "can they extend it?", "what if they need more time?" about a records request
+        return Outcome(delegate="ask_correction_rights" if correcting else "ask_records_deadline", kind="rights")
     if not rights and find(conversation.law_named, reading.text) and not reading.requests:
         # "isn't there a law in Washington about how long they get?": the law's answer
         by_ask = {"time": "ask_records_deadline", "cost": "ask_records_fees"}

@@ -1106,3 +1106,17 @@ def test_no_email_gets_the_mailing_address():
     for text in ("I no have email", "she doesnt really use email. how about mailing it?"):
         (_, (outcome, slots)) = talk(("I want a copy of my record", "request_records", 0.9), (text, "ask_contact", 0.6))
         assert "500 NE Multnomah" in said(outcome) and slots["department"] == "roi", text
+
+
+def test_more_time_asked_about_a_records_request_is_the_law_on_deadlines():
+    # writers 12, 16, 17: "can they extend it?", "what if they need more time than that?"
+    for text in ("Can they extend it?", "what if they need more time than that?"):
+        (_, (outcome, _)) = talk(
+            ("I need a copy of my whole chart", "request_records", 0.95), (text, "ask_time_frame", 0.5)
+        )
+        assert outcome.delegate == "ask_records_deadline", text
+    (_, (outcome, slots)) = talk(
+        ("I need FMLA for my surgery", "request_leave_certification", 0.95),
+        ("can I extend my leave?", "request_leave_change", 0.9),
+    )
+    assert slots["department"] == "clinical_team"
