@@ -32,6 +32,9 @@ class Number(Strict):
 class Phrased(Strict):
     phrases: List[str]
     reply: Text
+    # two sets of words that mean the kind when close together ("a weight pressing on
+    # his breastbone": a chest word near a pressure word), for wording no phrase lists
+    near: List[List[List[str]]] = []
     past_reply: Optional[Text] = None  # a crisis or abuse told as long past: a note after the answer
 
     @validator("phrases", each_item=True)

@@ -48,6 +48,19 @@ LEADING_CORRECTION = re.compile(
 
 
 @lru_cache(maxsize=None)
+def _near_cached(first: Tuple[str, ...], second: Tuple[str, ...]) -> re.Pattern:
+    one = "|".join(re.escape(w) for w in sorted(first, key=len, reverse=True))
+    two = "|".join(re.escape(w) for w in sorted(second, key=len, reverse=True))
+    gap = r"(?:\W+[\w']+){0,%d}\W+" % NEAR_WORDS
+    return re.compile(rf"(?<![\w-])(?:(?:{one}){gap}(?:{two})|(?:{two}){gap}(?:{one}))(?![\w-])")
+
+
+def _near(pair: List[List[str]]) -> re.Pattern:
+    """A word of the first set within a few words of one of the second, either order."""
+    return _near_cached(tuple(pair[0]), tuple(pair[1]))
+
+
+@lru_cache(maxsize=None)
 def _pattern(phrase: str) -> re.Pattern:
     """Whole words (``vocabulary.whole_words``); a `*` in a phrase stands for up to
     four words ("add * to my chart")."""
@@ -130,6 +143,7 @@ NEGATED = re.compile(
 
 PAST_YEAR = re.compile(r"\b(?:in|from|since|back in)\s+(?:19[5-9]\d|20[0-2]\d)\b")
 CARE_WORDS = {"care", "kaiser", "kp", "clinic", "hospital", "home", "facility", "treated", "seen", "doctor", "doctors"}
+NEAR_WORDS = 6  # words allowed between the two words of a safety pair
 NEAR = 60  # characters around a symptom where "last year" or "right now" is about it
 
 
@@ -176,8 +190,8 @@ def _safety(conversation: ConversationContent, text: str) -> Tuple[Optional[str]
         # two weeks ago ... right now"), and any one not said to be past is enough
         lasting = kind not in ("emergency", "poison")
         markers = conversation.long_past_markers if lasting else conversation.past_markers
-        for phrase in spec.phrases:
-            for match in _pattern(phrase).finditer(text):
+        for pattern in [*(_pattern(phrase) for phrase in spec.phrases), *(_near(pair) for pair in spec.near)]:
+            for match in pattern.finditer(text):
                 near = text[max(0, match.start() - NEAR) : match.end() + NEAR]
                 past = bool(find(markers, near) or PAST_YEAR.search(near))
                 if not past or find(conversation.present_markers, near):

@@ -1120,3 +1120,26 @@ def test_more_time_asked_about_a_records_request_is_the_law_on_deadlines():
         ("can I extend my leave?", "request_leave_change", 0.9),
     )
     assert slots["department"] == "clinical_team"
+
+
+def test_safety_word_pairs_catch_wording_no_phrase_lists():
+    # independent writer 19 (first play: 21 of 50 emergencies caught by phrases alone)
+    for text, kind in [
+        ("my husband is gone all grey, says theres a weight pressing on his breastbone", "emergency"),
+        ("Mom's face is sagging on the left side and her words are coming out jumbled", "emergency"),
+        ("I am 81 and I have fallen in the kitchen. I cannot get up", "emergency"),
+        ("dad's a type 1 diabetic, he's drenched in sweat and talking nonsense", "emergency"),
+        ("I'm 36 weeks and haven't felt the baby move since yesterday", "emergency"),
+        ("i just want to go to sleep and never wake up", "crisis"),
+        ("he's outside right now smashing my car windows with a bat", "abuse"),
+        ("he just ate some of grandma's blood pressure pills off the nightstand", "poison"),
+    ]:
+        assert safety_kind(V, clean(text)) == kind, text
+    for text in [
+        "My dad broke his hip in the fall and the surgeon wants the films from the Kaiser ER",
+        "Physical therapy isn't going as well as hoped and I still can't lift my arm",
+        "my chart says I attempted an overdose but it was an accidental double dose of my meds",
+        "I took my blood pressure pills this morning, where do I see my labs",
+        "who can jump off my dead car battery",
+    ]:
+        assert safety_kind(V, clean(text)) is None, text
