@@ -655,7 +655,9 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     rights = said.intent in RIGHTS_INTENTS and said.confidence >= 0.4
     if rights and said.intent == "report_overdue_request" and not find(conversation.overdue_markers, reading.text):
         rights = False  # "sorry it's late" only for people who said something is late
-    if rights and not find(conversation.rights_markers, reading.text):
+    # "my late wife's records" is no late request
+    marked = re.sub(r"\b(?:my|her|his|their|our|the)\s+late\b", " ", reading.text)
+    if rights and not find(conversation.rights_markers, marked):
         rights = False
     if rights and said.intent == "request_records_letter" and not find(conversation.records_markers, reading.text):
         rights = False  # "help me write a cover letter" is not a records-request letter

@@ -1143,3 +1143,9 @@ def test_safety_word_pairs_catch_wording_no_phrase_lists():
         "who can jump off my dead car battery",
     ]:
         assert safety_kind(V, clean(text)) is None, text
+
+
+def test_my_late_wife_is_no_late_request():
+    # writer 16: "How do I get my late wife's records? I am the executor." got the rights answer
+    ((outcome, slots),) = talk(("How do I get my late wife's records? I am the executor.", "ask_right_to_records", 0.6))
+    assert slots["department"] == "roi" and "proof" in said(outcome)
