@@ -11,6 +11,7 @@ from analytics import job
 from analytics.store import AnalyticsStore
 from tests.servers.serving import post_json
 from tests.web.conftest import AGENT_PASSWORD, AGENT_USER
+from tests.web.test_widget import wait_until
 from tests.web.test_widget_ux import AXE, run_axe
 
 UNHELPED = "can you order me a pizza"
@@ -46,9 +47,7 @@ def test_supervisor_reads_the_dashboard(chromium, page, server, shot):
     assert page.locator(".db-totals dd").first.inner_text() == "6"
     assert UNHELPED in page.locator("section", has=page.locator("#db-unrecognised")).inner_text()
     assert page.locator(".db-chart img").count() == 6
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.db-chart img')].every((i) => i.complete && i.naturalWidth > 0)"
-    )
+    wait_until(page, "[...document.querySelectorAll('.db-chart img')].every((i) => i.complete && i.naturalWidth > 0)")
     shot(page, "dashboard")
     with page.expect_download() as download:
         page.get_by_role("link", name="Download CSV").click()

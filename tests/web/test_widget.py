@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 from urllib.parse import urlparse
 
@@ -21,6 +22,20 @@ def open_widget(page, server, path="/chat/"):
         launcher.click()
     page.get_by_role("button", name="X-rays or scans").wait_for()  # the greeting's choices
     return page.locator(".rc-log")
+
+
+def wait_until(page, expression, timeout=15.0):
+    """Poll a page expression until it is truthy.
+
+    Playwright's wait_for_function compiles its predicate inside the page with
+    eval, which our CSP (script-src 'self') forbids whenever the first check is
+    false; page.evaluate goes through the debugging protocol and is allowed.
+    """
+    end = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > end:
+            raise AssertionError(f"never true: {expression}")
+        page.wait_for_timeout(50)
 
 
 def say(page, text):

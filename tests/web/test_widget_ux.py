@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from privacy.masking import mask
-from tests.web.test_widget import open_widget, say
+from tests.web.test_widget import open_widget, say, wait_until
 from triage.content import load_content
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -170,7 +170,7 @@ def test_each_answer_is_announced_once(page, server):
     assert page.locator(".rc-log").get_attribute("aria-live") == "off"  # the log is not read again
     greeting = page.locator(".rc-bot .rc-text").first.inner_text().strip()[:30]
     say(page, LAWYER)
-    page.wait_for_function("document.querySelector('.rc-announce').textContent.includes('Release of Information')")
+    wait_until(page, "document.querySelector('.rc-announce').textContent.includes('Release of Information')")
     text = announcer.inner_text()
     assert greeting not in text and "X-rays or scans" not in text  # not the greeting again
     assert LAWYER not in text  # not the person's own words
@@ -277,8 +277,11 @@ def test_a_message_typed_while_waiting_is_sent_after_the_reply(page, server):
     page.wait_for_timeout(200)
     assert bodies == ["i need my x-rays"]
     held[0].continue_()
-    page.locator(".rc-card").last.wait_for()
-    page.wait_for_function("document.querySelectorAll('.rc-card').length >= 1")
+    page.locator(".rc-card").last.wait_for()  # the first answer
+    for _ in range(300):  # the queued message goes once the first answer is in
+        if len(bodies) == 2:
+            break
+        page.wait_for_timeout(50)  # lets Playwright run the route handler
     assert bodies == ["i need my x-rays", LAWYER]
 
 
@@ -324,7 +327,7 @@ def test_identifier_warning_then_masked_on_screen_and_in_storage(page, server, s
         box.fill(sample)
         box.press("Enter")
         warning.get_by_role("button", name="Send anyway").click()
-        page.wait_for_function(f"document.querySelectorAll('.rc-user').length >= {SAMPLES.index(sample) + 1}")
+        wait_until(page, f"document.querySelectorAll('.rc-user').length >= {SAMPLES.index(sample) + 1}")
         shown = page.locator(".rc-user .rc-text").last.inner_text()
         assert shown == mask(sample)  # the same labels as the server's masking
     stored = json.dumps(json.loads(page.evaluate("sessionStorage.getItem('records-chat')"))["messages"])
