@@ -85,6 +85,8 @@ class ActionConverse(Action):
     ) -> List[Dict[Text, Any]]:
         outcome = step(content(), load_conversation(), renderer(tracker), state_of(tracker), said_in(tracker))
         events = [SlotSet(name, value) for name, value in outcome.slots.items()]
+        if "language" in outcome.slots:  # a handler answering below answers in it too
+            tracker.slots["language"] = outcome.slots["language"]
         if outcome.delegate is None:
             send(dispatcher, outcome.replies)
             return events

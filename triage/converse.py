@@ -40,6 +40,7 @@ from triage.engine import (
     triage,
 )
 from triage.fees import FREE_PURPOSES, PAID_LEAVE_PROGRAMS, read_pages
+from triage.language import decide, load_language_words
 from triage.render import Renderer, Reply
 from triage.rights import RIGHTS_INTENTS, answer, detect_jurisdiction, jurisdiction_of
 from triage.understand import (
@@ -105,6 +106,8 @@ class State:
     repeated: bool = False
     second: Optional[str] = None  # the other request of a two-request message
     facts: Dict[str, str] = field(default_factory=dict)
+    language: Optional[str] = None  # en / es; None until known (answers in English)
+    language_locked: bool = False  # the person chose the language (triage.language)
 
     @classmethod
     def from_slots(cls, slot: Callable[[str], Any], facts: Optional[Dict[str, str]] = None) -> "State":
@@ -120,6 +123,8 @@ class State:
             repeated=bool(slot("question_repeated")),
             second=slot("second_request"),
             facts=facts,
+            language=slot("language"),
+            language_locked=bool(slot("language_locked")),
         )
 
 
@@ -463,9 +468,23 @@ def pick_requests(said: Said, reading: Reading, needs_words: Sequence[str] = ())
 
 
 def step(content: Content, conversation: ConversationContent, render: Renderer, state: State, said: Said) -> Outcome:
-    """The replies and the slots to set for what was said, given the state."""
-    outcome = _step(content, conversation, render, state, said)
+    """The replies and the slots to set for what was said, given the state.
+
+    The conversation's language is settled first (``triage.language``): the answer
+    to this message is already in the language it sets."""
     text = said.text or ""
+    decision = decide(state.language, state.language_locked, text) if not text.startswith("/") else None
+    language_slots: Dict[str, Any] = {}
+    if decision and (decision.changed or decision.chose):
+        language_slots = {"language": decision.language, "language_locked": state.language_locked or decision.chose}
+        if decision.language and decision.language != render.language:
+            render = Renderer(content, decision.language)
+    if decision and decision.chose and decision.language:
+        confirm = load_language_words().confirm[decision.language]
+        return Outcome([Reply(confirm)], language_slots, kind="language")
+    outcome = _step(content, conversation, render, state, said)
+    for name, value in language_slots.items():
+        outcome.slots.setdefault(name, value)
     if (
         state.route in content.routes
         and not state.department

@@ -16,7 +16,7 @@ from typing import Dict, Iterable, List, Optional, Tuple
 
 from triage.content_schema import Content
 from triage.conversation_content import ConversationContent
-from triage.vocabulary import clean, longest_phrase, whole_words
+from triage.vocabulary import clean, fold, longest_phrase, whole_words
 
 QUESTION_START = re.compile(
     r"^(what|whats|what's|wut|wat|where|wheres|where's|when|who|whom|how|hows|is|are|am|can|could|do|does|did|will|"
@@ -49,8 +49,8 @@ LEADING_CORRECTION = re.compile(
 
 @lru_cache(maxsize=None)
 def _near_cached(first: Tuple[str, ...], second: Tuple[str, ...]) -> re.Pattern:
-    one = "|".join(re.escape(w) for w in sorted(first, key=len, reverse=True))
-    two = "|".join(re.escape(w) for w in sorted(second, key=len, reverse=True))
+    one = "|".join(re.escape(fold(w)) for w in sorted(first, key=len, reverse=True))
+    two = "|".join(re.escape(fold(w)) for w in sorted(second, key=len, reverse=True))
     gap = r"(?:\W+[\w']+){0,%d}\W+" % NEAR_WORDS
     return re.compile(rf"(?<![\w-])(?:(?:{one}){gap}(?:{two})|(?:{two}){gap}(?:{one}))(?![\w-])")
 
@@ -66,7 +66,7 @@ def _pattern(phrase: str) -> re.Pattern:
     four words ("add * to my chart")."""
     if "*" not in phrase:
         return whole_words(phrase)
-    body = r"(?:\s+\S+){0,4}\s+".join(re.escape(part.strip()) for part in phrase.split("*"))
+    body = r"(?:\s+\S+){0,4}\s+".join(re.escape(fold(part.strip())) for part in phrase.split("*"))
     return re.compile(rf"(?<![\w-]){body}(?![\w-])")
 
 

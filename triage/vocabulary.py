@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Tuple
 
@@ -14,9 +15,17 @@ GENERIC = {"record_kind": "any_record"}
 ENTITIES = ("record_kind", "imaging_kind", "recipient", "requester", "leave_program", "leave_type", "region")
 
 
+def fold(text: str) -> str:
+    """Lower case without accents ("Radiografía" -> "radiografia"): Spanish is often
+    typed without them, so words and the phrases they are matched with both drop them."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def clean(text: str) -> str:
-    """Lower case, plain apostrophes, only word characters and ' - . between single spaces."""
-    text = text.lower().replace("’", "'")
+    """Lower case without accents, plain apostrophes, only word characters and ' - .
+    between single spaces."""
+    text = fold(text).replace("’", "'")
     text = re.sub(r"[^\w'\-. ]+", " ", text)
     return re.sub(r"\s+", " ", text).strip(" .")
 
@@ -35,7 +44,7 @@ def _variants(text: str) -> List[str]:
 def whole_words(phrase: str) -> "re.Pattern[str]":
     """The phrase as a compiled whole-word pattern, kept: the content has thousands of
     phrases, more than ``re``'s own cache holds, and compiling is most of the cost."""
-    return re.compile(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])")
+    return re.compile(rf"(?<![\w-]){re.escape(fold(phrase))}(?![\w-])")
 
 
 def longest_phrase(table: Dict[str, List[str]], texts: Iterable[str]) -> Tuple[int, Optional[str]]:

@@ -1,0 +1,83 @@
+"""Which language a conversation is in (triage/language.py) and the step using it."""
+
+from __future__ import annotations
+
+import pytest
+
+from triage.content import load_content
+from triage.conversation_content import load_conversation
+from triage.converse import Said, State, step
+from triage.language import chosen, decide
+from triage.render import Renderer
+from triage.vocabulary import clean, fold
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [("Español", "es"), ("espanol", "es"), ("EN ESPAÑOL POR FAVOR", "es"), ("English", "en"), ("inglés", "en")],
+)
+def test_a_choice_of_language(text, language):
+    assert chosen(text) == language
+
+
+@pytest.mark.parametrize("text", ["I need my records in Spanish for my mom", "español o inglés", "records"])
+def test_a_choice_is_the_whole_message(text):
+    assert chosen(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("necesito mis records", "es"),
+        ("el FMLA pa mi trabajo", "es"),
+        ("me duele el pecho", "es"),
+        ("hola", "es"),
+        ("i need my records", "en"),
+        ("dental x-rays", "en"),
+    ],
+)
+def test_first_messages_set_the_language(text, language):
+    assert decide(None, False, text).language == language
+
+
+@pytest.mark.parametrize("text", ["Salem", "2", "records", "ok"])
+def test_a_word_that_says_nothing_leaves_it_unknown(text):
+    assert decide(None, False, text).language is None
+
+
+@pytest.mark.parametrize("current, text", [("es", "si"), ("es", "ok"), ("es", "the whole thing"), ("en", "gracias"), ("en", "hola")])
+def test_a_short_reply_never_flips_a_set_language(current, text):
+    assert decide(current, False, text) == decide(current, False, text).__class__(current)
+
+
+def test_a_long_message_in_the_other_language_switches():
+    assert decide("es", False, "I need my x-rays sent to my new doctor please").language == "en"
+    assert decide("en", False, "necesito que manden mis radiografias a mi doctor nuevo").language == "es"
+
+
+def test_a_choice_holds_until_the_next_choice():
+    assert decide("es", True, "I need my x-rays sent to my new doctor please").language == "es"
+    assert decide("es", True, "english").language == "en"
+
+
+def test_folding_drops_accents_for_matching():
+    assert fold("Radiografía ÚLTIMA año") == "radiografia ultima ano"
+    assert clean("¿Cuánto cuesta?") == "cuanto cuesta"
+
+
+def _step(state: State, text: str):
+    content = load_content()
+    return step(content, load_conversation(), Renderer(content, state.language or "en"), state, Said(text))
+
+
+def test_the_step_confirms_a_choice_and_locks_it():
+    outcome = _step(State(), "Español")
+    assert outcome.kind == "language"
+    assert outcome.slots == {"language": "es", "language_locked": True}
+    assert "ENGLISH" in outcome.replies[0].text
+
+
+def test_the_step_sets_the_language_read_from_the_words():
+    outcome = _step(State(), "necesito una copia de mi expediente completo")
+    assert outcome.slots["language"] == "es" and outcome.slots["language_locked"] is False
+    assert _step(State(language="es"), "si").slots.get("language") is None  # unchanged: not set again
