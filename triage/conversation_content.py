@@ -177,9 +177,37 @@ def parse_conversation(raw: dict, content: Content) -> ConversationContent:
     return conversation
 
 
+def merge_words(base: object, extra: object, where: str = "") -> object:
+    """``base`` with the word lists of ``extra`` added: the same keys, lists joined
+    (a list of lists, such as option_words, joined item by item). Any other key or
+    shape in ``extra`` is an error, so a typo cannot add a list nobody reads."""
+    if isinstance(base, dict) and isinstance(extra, dict):
+        unknown = set(extra) - set(base)
+        if unknown:
+            raise ValueError(f"conversation_es.yml{where}: unknown keys {sorted(unknown)}")
+        return {
+            key: merge_words(value, extra[key], f"{where}.{key}") if key in extra else value
+            for key, value in base.items()
+        }
+    if isinstance(base, list) and isinstance(extra, list):
+        if base and all(isinstance(item, list) for item in base) and extra and all(isinstance(i, list) for i in extra):
+            if where.startswith(".option_words"):
+                if len(extra) != len(base):
+                    raise ValueError(f"conversation_es.yml{where}: one word list per option")
+                return [[*mine, *theirs] for mine, theirs in zip(base, extra)]
+        return [*base, *extra]
+    raise ValueError(f"conversation_es.yml{where}: only word lists can be added")
+
+
 def read_conversation_raw(content_dir: Path = CONTENT_DIR) -> dict:
+    """conversation.yml with the Spanish words of conversation_es.yml added."""
     with open(content_dir / "conversation.yml", encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        raw = yaml.safe_load(handle)
+    spanish = content_dir / "conversation_es.yml"
+    if spanish.exists():
+        with open(spanish, encoding="utf-8") as handle:
+            raw = merge_words(raw, yaml.safe_load(handle))
+    return raw
 
 
 @lru_cache(maxsize=2)

@@ -5,10 +5,10 @@ Pure: no Rasa imports. The language is part of the conversation state (the
 
 - when the person chooses (a message that is only "español" / "english", the
   widget's language button, an SMS keyword); a choice holds until the next choice;
-- while it is not known yet: from a message py3langid (limited to English and
-  Spanish) reads with some confidence, or a short greeting that
+- while it is not known yet: from a message Lingua (limited to English and
+  Spanish, with the little words of each) reads with some confidence, or a short greeting that
   ``content/languages.yml`` lists ("hola");
-- when no choice was made and the person writes a longer message that py3langid
+- when no choice was made and the person writes a longer message that the detector
   is sure is the other language (the thresholds below).
 
 So a one-word reply ("si", "ok", "Salem", "2") never flips the language.
@@ -29,12 +29,13 @@ from triage.vocabulary import fold
 
 LANGUAGES = ("en", "es")
 DEFAULT = "en"
-# Thresholds on py3langid's probability (English vs Spanish only), measured in
+# Thresholds on the detector's probability (English vs Spanish only), measured in
 # bench/language_id.py on short messages written by people who never saw our data.
 FIRST_WORDS = 2  # a language is first set from a message of this many words...
 FIRST_SURE = 0.7  # ...given this probability
 SWITCH_WORDS = 4  # a set language changes only on a message this long...
 SWITCH_SURE = 0.98  # ...given this probability: "the whole thing" in Spanish stays Spanish
+LITTLE_WEIGHT = 1.5  # how far the share of each language's little words moves Lingua's probability
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 
 
@@ -42,6 +43,7 @@ WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 class LanguageWords:
     choose: Dict[str, List[str]]
     short: Dict[str, List[str]]
+    little: Dict[str, frozenset]
     confirm: Dict[str, str]
 
 
@@ -55,27 +57,34 @@ def load_language_words(content_dir: Path = CONTENT_DIR) -> LanguageWords:
     return LanguageWords(
         choose={k: [fold(p) for p in v] for k, v in raw["choose"].items()},
         short={k: [fold(p) for p in v] for k, v in raw.get("short", {}).items()},
+        little={k: frozenset(fold(w) for w in raw["little"].get(k, [])) for k in LANGUAGES},
         confirm=raw["confirm"],
     )
 
 
 @lru_cache(maxsize=1)
-def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+def _detector():
+    from lingua import Language, LanguageDetectorBuilder
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    identifier.set_languages(list(LANGUAGES))
-    return identifier
+    return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.SPANISH).build(), Language.SPANISH
 
 
 def _phrase(text: str) -> str:
     return " ".join(WORD.findall(fold(text)))
 
 
-def detect(text: str) -> Tuple[str, float]:
-    """(language, probability) by py3langid, English or Spanish only."""
-    language, probability = _identifier().classify(text)
-    return str(language), float(probability)
+def detect(text: str, words: Optional[LanguageWords] = None) -> Tuple[str, float]:
+    """(language, probability): Lingua's confidence, English or Spanish only, moved
+    by the little words of each language. Lingua reads Spanglish ("ocupo la forma
+    de disability") as English; "la", "de", "ocupo" say Spanish."""
+    words = words or load_language_words()
+    detector, spanish = _detector()
+    p_spanish = float(detector.compute_language_confidence(text, spanish))
+    tokens = _phrase(text).split()
+    if tokens:
+        votes = sum(t in words.little["es"] for t in tokens) - sum(t in words.little["en"] for t in tokens)
+        p_spanish = min(1.0, max(0.0, p_spanish + LITTLE_WEIGHT * votes / len(tokens)))
+    return ("es", p_spanish) if p_spanish >= 0.5 else ("en", 1.0 - p_spanish)
 
 
 def chosen(text: str, words: Optional[LanguageWords] = None) -> Optional[str]:

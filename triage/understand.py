@@ -20,7 +20,10 @@ from triage.vocabulary import clean, fold, longest_phrase, whole_words
 
 QUESTION_START = re.compile(
     r"^(what|whats|what's|wut|wat|where|wheres|where's|when|who|whom|how|hows|is|are|am|can|could|do|does|did|will|"
-    r"would|should|may|which|any|if|pls|please)\b"
+    r"would|should|may|which|any|if|pls|please|"
+    # Spanish, without accents (clean() drops them): "cuanto cuesta", "puedo mandarlo"
+    r"que|q|como|cuanto|cuanta|cuantos|cuantas|cuando|donde|adonde|quien|cual|cuales|puedo|pueden|puede|"
+    r"tengo|tienen|hay|necesito|debo|se puede|me pueden|me puede)\b"
 )
 # "number 2", "the second one", "2", "option 3"
 ORDINALS = {
@@ -37,6 +40,21 @@ ORDINALS = {
     "4th": 4,
     "four": 4,
     "last": -1,
+    # Spanish: "la segunda", "el primero", "numero 3"
+    "primero": 1,
+    "primera": 1,
+    "uno": 1,
+    "segundo": 2,
+    "segunda": 2,
+    "dos": 2,
+    "tercero": 3,
+    "tercera": 3,
+    "tres": 3,
+    "cuarto": 4,
+    "cuarta": 4,
+    "cuatro": 4,
+    "ultimo": -1,
+    "ultima": -1,
 }
 
 
@@ -330,12 +348,12 @@ def place(content: Content, conversation: ConversationContent, text: str) -> Opt
 
 def option_index(text: str, count: int) -> Optional[int]:
     """0-based option a reply like "2", "number 2", "the second one" picks."""
-    digits = re.fullmatch(r"(?:option |number |no\.? |#)?(\d)\.?", text)
+    digits = re.fullmatch(r"(?:option |number |no\.? |#|opcion |numero |el |la |la opcion )?(\d)\.?", text)
     if digits:
         n = int(digits.group(1))
         return n - 1 if 1 <= n <= count else None
     for word, n in ORDINALS.items():
-        if re.fullmatch(rf"(?:the )?{word}(?: one| option)?", text):
+        if re.fullmatch(rf"(?:the |el |la |la opcion )?{word}(?: one| option| opcion)?", text):
             index = count - 1 if n == -1 else n - 1
             return index if 0 <= index < count else None
     return None

@@ -15,6 +15,10 @@ File format (``tests/conversations/*.yml``; the blind part in ``blind/``)::
         - authoriz            # " | " separates alternatives
         first: 911            # optional: must be in the turn's first message
 
+A conversation may say ``language: es`` (Spanish; English when absent): its figures
+are reported apart, and every reply must be in its language (``mixed: true`` when
+the writer mixed both languages on purpose).
+
 The writers saw only the facts and a persona, never ``data/`` or the code
 (docs/evaluation.md). Figures come out by category; nobody reads the blind part's
 conversations or failures, only its totals.
@@ -23,6 +27,7 @@ conversations or failures, only its totals.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import urllib.parse
 import urllib.request
@@ -50,14 +55,36 @@ CATEGORIES = (
 MULTI = ("multi_turn", "correction", "two_requests", "place")
 
 
-def load(blind: bool = False, folder: Path = HERE) -> List[dict]:
-    """The conversations of the open part, or of the blind part."""
+def load(blind: bool = False, folder: Path = HERE, language: Optional[str] = None) -> List[dict]:
+    """The conversations of the open part, or of the blind part; only those in
+    ``language`` when given (a conversation's ``language``, English when absent)."""
     files = sorted((folder / "blind").glob("*.yml")) if blind else sorted(folder.glob("*.yml"))
     conversations = []
     for path in files:
         for conversation in yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]:
-            conversations.append({**conversation, "file": path.name})
+            conversation = {"language": "en", **conversation, "file": path.name}
+            if language is None or conversation["language"] == language:
+                conversations.append(conversation)
     return conversations
+
+
+# a reply of at least this many words is checked for its language (short ones, a
+# phone number or a form's English title, say nothing)
+LANGUAGE_CHECK_WORDS = 6
+NOT_WORDS = re.compile(r"https?://\S+|\S+@\S+|\S*\d\S*|[A-Z][\w-]*(?:\s+[A-Z][\w-]*)+")
+
+
+def wrong_language(language: str, text: str) -> bool:
+    """A reply, in a conversation in ``language``, that reads as the other language.
+    Names (capitalised runs such as form titles), numbers, links and emails are left
+    out first: a Spanish answer keeps "Release of Information" in English."""
+    from triage.language import detect
+
+    words = NOT_WORDS.sub(" ", text).split()
+    if len(words) < LANGUAGE_CHECK_WORDS:
+        return False
+    found, probability = detect(" ".join(words))
+    return found != language and probability >= 0.9
 
 
 def check_format(conversation: dict) -> List[str]:
@@ -104,6 +131,7 @@ class Turn:
     replies: List[dict]
     missing: List[str] = field(default_factory=list)
     first_ok: Optional[bool] = None
+    wrong_language: int = 0  # replies in the other language than the conversation's
 
     @property
     def department_ok(self) -> Optional[bool]:
@@ -161,8 +189,10 @@ def play(client: Client, conversation: dict) -> Result:
         first_ok = None
         if spec.get("first"):
             first_ok = bool(replies) and matches(spec["first"], reply_text(replies[:1]))
+        language = conversation.get("language", "en")
+        wrong = 0 if conversation.get("mixed") else sum(wrong_language(language, str(r.get("text") or "")) for r in replies)
         turns.append(
-            Turn(spec["user"], spec.get("department", "any"), client.department(sender), replies, missing, first_ok)
+            Turn(spec["user"], spec.get("department", "any"), client.department(sender), replies, missing, first_ok, wrong)
         )
     return Result(conversation, turns)
 
@@ -207,6 +237,10 @@ def figures(results: List[Result]) -> Dict[str, Dict[str, object]]:
             sum(1 for t in checked_turns if t.department_ok is not None),
         ),
         "all turns: facts present": (_rate([t.facts_ok for t in checked_turns]), len(checked_turns)),
+        "all turns: every reply in the conversation's language": (
+            _rate([t.wrong_language == 0 for t in checked_turns]),
+            len(checked_turns),
+        ),
     }
     for category in CATEGORIES:
         rs = by[category]
@@ -240,6 +274,8 @@ def failures(results: List[Result]) -> List[str]:
                 bad.append(f"missing {t.missing}")
             if t.first_ok is False:
                 bad.append("first message lacks " + str(r.conversation["turns"][number - 1]["first"]))
+            if t.wrong_language:
+                bad.append(f"{t.wrong_language} replies not in {r.conversation['language']}")
             if bad:
                 said = reply_text(t.replies).replace("\n", " / ")[:300]
                 lines.append(

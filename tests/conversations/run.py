@@ -42,9 +42,16 @@ def main(argv=None) -> int:
         client = harness.Client(base, args.token)
         open_part = [c for c in harness.load() if not args.only or c["id"].startswith(args.only)]
         results = harness.play_all(client, open_part)
-        tables = {"open": harness.figures(results)}
+        tables = {}
+        for language in ("en", "es"):
+            mine = [r for r in results if r.conversation["language"] == language]
+            if mine:
+                tables[f"open {language}"] = harness.figures(mine)
         if not args.only:
-            tables["blind"] = harness.figures(harness.play_all(client, harness.load(blind=True)))
+            for language in ("en", "es"):
+                blind = harness.load(blind=True, language=language)
+                if blind:
+                    tables[f"blind {language}"] = harness.figures(harness.play_all(client, blind))
     if args.failures:
         print("\n".join(harness.failures(results)))
     for name, table in tables.items():

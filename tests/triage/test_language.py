@@ -33,7 +33,7 @@ def test_a_choice_is_the_whole_message(text):
         ("me duele el pecho", "es"),
         ("hola", "es"),
         ("i need my records", "en"),
-        ("dental x-rays", "en"),
+        ("i need my dental x-rays", "en"),
     ],
 )
 def test_first_messages_set_the_language(text, language):
