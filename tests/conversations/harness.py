@@ -190,9 +190,19 @@ def play(client: Client, conversation: dict) -> Result:
         if spec.get("first"):
             first_ok = bool(replies) and matches(spec["first"], reply_text(replies[:1]))
         language = conversation.get("language", "en")
-        wrong = 0 if conversation.get("mixed") else sum(wrong_language(language, str(r.get("text") or "")) for r in replies)
+        wrong = (
+            0 if conversation.get("mixed") else sum(wrong_language(language, str(r.get("text") or "")) for r in replies)
+        )
         turns.append(
-            Turn(spec["user"], spec.get("department", "any"), client.department(sender), replies, missing, first_ok, wrong)
+            Turn(
+                spec["user"],
+                spec.get("department", "any"),
+                client.department(sender),
+                replies,
+                missing,
+                first_ok,
+                wrong,
+            )
         )
     return Result(conversation, turns)
 

@@ -45,7 +45,9 @@ def test_a_word_that_says_nothing_leaves_it_unknown(text):
     assert decide(None, False, text).language is None
 
 
-@pytest.mark.parametrize("current, text", [("es", "si"), ("es", "ok"), ("es", "the whole thing"), ("en", "gracias"), ("en", "hola")])
+@pytest.mark.parametrize(
+    "current, text", [("es", "si"), ("es", "ok"), ("es", "the whole thing"), ("en", "gracias"), ("en", "hola")]
+)
 def test_a_short_reply_never_flips_a_set_language(current, text):
     assert decide(current, False, text) == decide(current, False, text).__class__(current)
 
