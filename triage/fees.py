@@ -141,8 +141,10 @@ def money(amount: Decimal) -> str:
 
 @dataclass(frozen=True)
 class FeeLine:
-    label: str  # "30 pages x <price>"
+    label: str  # "30 pages x <price>" (English; the renderer words it in other languages)
     amount: Decimal
+    pages: Optional[int] = None  # a per-page line: its pages and price; None: the clerical fee
+    rate: Optional[Decimal] = None
 
 
 @dataclass(frozen=True)
@@ -204,16 +206,16 @@ def estimate(
         first, later = min(pages, first_pages), max(pages - first_pages, 0)
         lines = []
         if first:
-            lines.append(FeeLine(f"{first} pages x {money(first_rate)}", first * first_rate))
+            lines.append(FeeLine(f"{first} pages x {money(first_rate)}", first * first_rate, first, first_rate))
         if later:
-            lines.append(FeeLine(f"{later} pages x {money(later_rate)}", later * later_rate))
+            lines.append(FeeLine(f"{later} pages x {money(later_rate)}", later * later_rate, later, later_rate))
         if pages:
             lines.append(FeeLine("clerical fee", clerical))
         total = sum((line.amount for line in lines), Decimal(0))
         return FeeEstimate(where, pages, "per_page", tuple(lines), total, False, None, free_reason, policy)
     if where == "CA":
         rate = _amount(content, "ca_page_fee")
-        lines = [FeeLine(f"{pages} pages x {money(rate)}", pages * rate)] if pages else []
+        lines = [FeeLine(f"{pages} pages x {money(rate)}", pages * rate, pages, rate)] if pages else []
         total = sum((line.amount for line in lines), Decimal(0))
         return FeeEstimate(where, pages, "per_page", tuple(lines), total, bool(pages), None, free_reason, policy)
     return FeeEstimate(

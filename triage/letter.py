@@ -46,8 +46,12 @@ class LetterDraft:
         }
 
 
-def join_laws(laws: List[str]) -> str:
-    return " and ".join(laws)
+# The word between two laws cited ("45 CFR 164.524 and RCW 70.02"), by language.
+AND = {"en": " and ", "es": " y "}
+
+
+def join_laws(laws: List[str], language: str = "en") -> str:
+    return AND.get(language, AND["en"]).join(laws)
 
 
 def record_label(
@@ -85,7 +89,7 @@ def build_letter(
         if line.regions is not None and region not in line.regions:
             continue  # another region's address
         if line.text is not None:
-            parts.append(fill(line.text, laws=join_laws(laws)))
+            parts.append(fill(line.text, laws=join_laws(laws, language)))
         else:
             assert line.label is not None  # LetterLine: a line without text has a label
             label = line.label.get(language)

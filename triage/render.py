@@ -19,6 +19,9 @@ from triage.engine import Question, Route
 
 FOLLOWUP_TOPICS = ("contact", "hours", "cost", "time", "include")
 
+# {department} when the route has none (an information-only route), by language.
+THAT_TEAM = {"en": "That team", "es": "ese equipo"}  # Spanish texts use it mid-sentence
+
 
 @dataclass
 class Button:
@@ -93,7 +96,7 @@ class Renderer:
             if kind == "portal":
                 return content.organization.portal_name.get(self.language)
             if kind == "department":
-                return self.department_name(department) if department else "That team"
+                return self.department_name(department) if department else THAT_TEAM.get(self.language, THAT_TEAM["en"])
             raise KeyError(match.group(0))
 
         return PLACEHOLDER.sub(sub, raw)

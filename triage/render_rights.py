@@ -11,7 +11,7 @@ from typing import List, Optional
 
 from triage.deadlines import DueDate, legal_deadline_passed
 from triage.engine import default_region
-from triage.fees import FeeEstimate, money
+from triage.fees import FeeEstimate, FeeLine, money
 from triage.letter import LetterDraft, join_laws
 from triage.render import Button, Renderer, Reply
 from triage.rights import FEDERAL, RightsAnswer, answer
@@ -19,8 +19,41 @@ from triage.rights import FEDERAL, RightsAnswer, answer
 PURPOSE_TOPIC = "free_copies"
 
 
-def format_date(day: dt.date) -> str:
+# Day and month names for dates in answers, by language (English: the C locale's).
+DAYS = {"es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo")}
+MONTHS = {
+    "es": (
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    )
+}
+# A fee line's words ("30 pages x <price>", "clerical fee") in languages other than English.
+FEE_WORDS = {"es": {"pages": "páginas", "clerical": "cargo por trabajo de oficina"}}
+
+
+def format_date(day: dt.date, language: str = "en") -> str:
+    if language in DAYS:
+        return f"{DAYS[language][day.weekday()]} {day.day} de {MONTHS[language][day.month - 1]} de {day.year}"
     return f"{day:%a}, {day:%b} {day.day}, {day.year}"
+
+
+def fee_line_label(line: FeeLine, language: str = "en") -> str:
+    words = FEE_WORDS.get(language)
+    if words is None:
+        return line.label
+    if line.pages is None or line.rate is None:
+        return words["clerical"]
+    return f"{line.pages} {words['pages']} x {money(line.rate)}"
 
 
 class RightsRenderer(Renderer):
@@ -76,7 +109,7 @@ class RightsRenderer(Renderer):
             lines.append(self.phrase("fee_no_pages"))
         elif est.schedule == "per_page":
             lines.append(self.phrase("fee_heading", state=state, pages=f"{est.pages:,}"))
-            lines += [f"{line.label} = {money(line.amount)}" for line in est.lines]
+            lines += [f"{fee_line_label(line, self.language)} = {money(line.amount)}" for line in est.lines]
             assert est.total is not None  # a per-page estimate always has its total
             total = money(est.total)
             if est.plus_clerical_cost:
@@ -92,10 +125,10 @@ class RightsRenderer(Renderer):
 
     # -- deadlines ---------------------------------------------------------------
     def due_dates(self, asked_on: dt.date, dates: List[DueDate], stated: bool = True, with_next: bool = True) -> Reply:
-        lines = [self.phrase("dates_heading", date=format_date(asked_on))]
+        lines = [self.phrase("dates_heading", date=format_date(asked_on, self.language))]
         for d in dates:
             unit = self.phrase(f"unit_{d.unit}")
-            line = f"- {self.fill(d.label)} ({d.days} {unit}): {format_date(d.due)}"
+            line = f"- {self.fill(d.label)} ({d.days} {unit}): {format_date(d.due, self.language)}"
             if d.passed:
                 line += " " + self.phrase("dates_passed")
             lines.append(line)
@@ -140,7 +173,7 @@ class RightsRenderer(Renderer):
     def letter(self, draft: LetterDraft) -> Reply:
         """The whole letter as text (for channels that show only text), and as a card
         with its blanks and the law it cites; each channel decides how to show it."""
-        laws = join_laws(draft.laws)
+        laws = join_laws(draft.laws, self.language)
         return Reply(
             f"{self.phrase('letter_offer', send_to=self.send_to(draft.region))}\n\n{draft.title}\n{draft.text}",
             card={**draft.payload(), "laws": laws},

@@ -67,6 +67,7 @@ def test_schema_rejects_translations_with_different_placeholders(raw):
 def test_a_spanish_text_can_be_added_beside_english(raw):
     data = copy.deepcopy(raw)
     data["routes"]["imaging"]["steps"][0]["es"] = "Llame a Imágenes al {contact.imaging_phone}."
+    data["routes"]["imaging"]["steps"][1].pop("es", None)  # a text without Spanish falls back to English
     content = parse(data)
     assert content.routes["imaging"].steps[0].get("es").startswith("Llame")
     assert content.routes["imaging"].steps[1].get("es") == content.routes["imaging"].steps[1].get("en")
