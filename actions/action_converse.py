@@ -8,7 +8,7 @@ answers as before.
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -38,6 +38,20 @@ RESPONSES = {  # small talk: the domain's response and the reply part it is (tri
     "deny": ("utter_anything_else", "anything_else"),
 }
 FOLLOWUP_INTENTS = ("ask_contact", "ask_hours", "ask_cost", "ask_time_frame", "ask_what_to_include")
+
+
+def response_in(domain: Dict[Text, Any], name: str, language: str) -> Optional[Dict[str, Any]]:
+    """The variation of a domain response for ``language``: the one whose only
+    condition is that language, else the one with no condition."""
+    variations = (domain.get("responses") or {}).get(name) or []
+    plain = None
+    for variation in variations:
+        conditions = variation.get("condition") or []
+        if not conditions:
+            plain = plain or variation
+        elif all(c.get("name") == "language" and c.get("value") == language for c in conditions):
+            return variation
+    return plain
 
 
 def handler_for(intent: str):
@@ -83,6 +97,7 @@ class ActionConverse(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        before = tracker.get_slot("language") or "en"  # what Rasa fills responses with
         outcome = step(content(), load_conversation(), renderer(tracker), state_of(tracker), said_in(tracker))
         events = [SlotSet(name, value) for name, value in outcome.slots.items()]
         if "language" in outcome.slots:  # a handler answering below answers in it too
@@ -93,6 +108,14 @@ class ActionConverse(Action):
         intent = outcome.delegate or latest_intent(tracker) or "nlu_fallback"
         if intent in RESPONSES:
             response, part = RESPONSES[intent]
-            dispatcher.utter_message(response=response, part=part)
+            language = tracker.get_slot("language") or "en"
+            variation = response_in(domain, response, language)
+            if language != before and variation is not None:
+                # Rasa fills a response with the slots as they were before this
+                # action's events, so a language set by this very message ("hola")
+                # would pick the English variation: send the variation itself
+                dispatcher.utter_message(text=variation.get("text"), buttons=variation.get("buttons") or [], part=part)
+            else:
+                dispatcher.utter_message(response=response, part=part)
             return events
         return events + await handler_for(intent).run(dispatcher, tracker, domain)

@@ -1,0 +1,51 @@
+"""action_converse: the language a message sets is the language of its own answer."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import yaml
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.action_converse import ActionConverse, response_in
+from tests.actions.helpers import tracker
+
+DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+
+
+def converse(intent: str, text: str, slots=None):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(ActionConverse().run(dispatcher, tracker(intent, slots=slots, text=text), DOMAIN))
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def test_a_spanish_greeting_is_answered_in_spanish_at_once():
+    messages, slots = converse("greet", "hola")
+    assert slots["language"] == "es"
+    assert messages[0]["text"].startswith("¡Hola!") and messages[0]["buttons"][0]["title"] == "Mi expediente médico"
+
+
+def test_an_english_greeting_uses_the_response_itself():
+    messages, slots = converse("greet", "hi there, good morning")
+    assert slots["language"] == "en"
+    assert messages[0]["response"] == "utter_greet"
+
+
+def test_a_spanish_request_gets_spanish_steps_and_the_slot():
+    messages, slots = converse("request_records", "necesito una copia de todo mi expediente medico")
+    assert slots["language"] == "es" and slots["department"] == "roi"
+    text = " ".join(m.get("text") or "" for m in messages)
+    assert "copias de expedientes" in text and "Steps" not in text
+
+
+def test_a_handler_answering_for_the_step_answers_in_the_new_language():
+    messages, slots = converse("ask_right_to_records", "tengo derecho a ver mi expediente? vivo en washington")
+    assert slots["language"] == "es"
+    assert messages[0]["text"].startswith("Ley de Washington: Usted tiene derecho")
+
+
+def test_the_variation_for_a_language():
+    assert response_in(DOMAIN, "utter_goodbye", "es")["text"].startswith("¡Que le vaya bien!")
+    assert response_in(DOMAIN, "utter_goodbye", "en")["text"].startswith("Take care")
+    assert response_in(DOMAIN, "utter_nothing", "es") is None
