@@ -12,11 +12,12 @@ from actions.action_converse import ActionConverse, response_in
 from tests.actions.helpers import tracker
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+NO_DOMAIN: dict = {}  # what Rasa sends our actions (endpoints.yml: enable_selective_domain)
 
 
 def converse(intent: str, text: str, slots=None):
     dispatcher = CollectingDispatcher()
-    events = asyncio.run(ActionConverse().run(dispatcher, tracker(intent, slots=slots, text=text), DOMAIN))
+    events = asyncio.run(ActionConverse().run(dispatcher, tracker(intent, slots=slots, text=text), NO_DOMAIN))
     return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
