@@ -28,7 +28,7 @@ from actions.action_offer_records_letter import ActionOfferRecordsLetter
 from actions.action_triage import ActionTriage
 from actions.common import content, latest_intent, renderer, send, slot_facts
 from triage.conversation_content import load_conversation
-from triage.converse import Said, State, step
+from triage.converse import Outcome, Said, State, step
 from triage.engine import REQUEST_INTENTS
 from triage.rights import RIGHTS_INTENTS
 from triage.vocabulary import facts_from_entities
@@ -113,9 +113,21 @@ class ActionConverse(Action):
         events = [SlotSet(name, value) for name, value in outcome.slots.items()]
         if "language" in outcome.slots:  # a handler answering below answers in it too
             tracker.slots["language"] = outcome.slots["language"]
+        events += await self._answer(dispatcher, tracker, domain, outcome, before)
+        # each message says its language, so a channel words its own parts in it
+        # (SMS "reply MORE", the widget's labels; channels/render.py)
+        language = tracker.get_slot("language") or "en"
+        for message in dispatcher.messages:
+            message.setdefault("language", language)
+        return events
+
+    async def _answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any], outcome: Outcome, before: str
+    ) -> List[Dict[Text, Any]]:
+        """Send the step's replies, or let the handler it names answer; its events."""
         if outcome.delegate is None:
             send(dispatcher, outcome.replies)
-            return events
+            return []
         intent = outcome.delegate or latest_intent(tracker) or "nlu_fallback"
         if intent in RESPONSES:
             response, part = RESPONSES[intent]
@@ -128,5 +140,5 @@ class ActionConverse(Action):
                 dispatcher.utter_message(text=variation.get("text"), buttons=variation.get("buttons") or [], part=part)
             else:
                 dispatcher.utter_message(response=response, part=part)
-            return events
-        return events + await handler_for(intent).run(dispatcher, tracker, domain)
+            return []
+        return await handler_for(intent).run(dispatcher, tracker, domain)

@@ -28,7 +28,7 @@ from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel
 
-from channels.sms_text import Paging, Shaped, part_of, shape
+from channels.sms_text import Paging, Shaped, part_of, plain, shape
 from triage.content import load_agent_wording, load_content, load_sms_texts
 from triage.render import Renderer
 from triage.render_rights import RightsRenderer
@@ -68,7 +68,18 @@ def _letter_words(message: Message, kind: str, language: str) -> str:
     )
 
 
-REST_KEYS = ("recipient_id", "text", "buttons", "image", "attachment", "custom", "part")
+REST_KEYS = ("recipient_id", "text", "buttons", "image", "attachment", "custom", "part", "language")
+
+
+def language_of(messages: Sequence[Message], language: Optional[str] = None) -> str:
+    """The language to render a turn in: the one asked for, else the one the
+    assistant answered in (action_converse marks every message), else English."""
+    if language:
+        return language
+    for message in messages:
+        if message.get("language") in ("en", "es"):
+            return str(message["language"])
+    return "en"
 
 
 def for_rest(messages: Sequence[Message]) -> List[Message]:
@@ -81,7 +92,7 @@ def for_rest(messages: Sequence[Message]) -> List[Message]:
 WEB_WHAT_TO_DO = ("steps", "checklist", "time_cost")
 
 
-def for_web(messages: Sequence[Message], language: str = "en") -> List[Message]:
+def for_web(messages: Sequence[Message], language: Optional[str] = None) -> List[Message]:
     """The web widget. Four or five bubbles for one answer were too many to read
     on a phone, and the contacts came twice (in the card and as text), so:
 
@@ -92,6 +103,7 @@ def for_web(messages: Sequence[Message], language: str = "en") -> List[Message]:
     - a letter's card is shown as a fillable letter, so its text only introduces it;
     - safety (911 / 988) stays first and is never merged into anything.
     """
+    language = language_of(messages, language)
     shown: List[Message] = []
     card_has_contacts = any(
         part_of(m) == "department_card" and (m.get("custom") or {}).get("contacts") for m in messages
@@ -118,8 +130,9 @@ def for_web(messages: Sequence[Message], language: str = "en") -> List[Message]:
     return shown
 
 
-def for_agent(messages: Sequence[Message], language: str = "en") -> List[Message]:
+def for_agent(messages: Sequence[Message], language: Optional[str] = None) -> List[Message]:
     """The agent console: what to ask and say to the caller."""
+    language = language_of(messages, language)
     wording = load_agent_wording()
     render = Renderer(load_content(), language)
     has_card = any(part_of(m) == "department_card" for m in messages)
@@ -145,19 +158,21 @@ def sms_paging(language: str = "en") -> Paging:
     """The MORE flow's words (content/sms.yml) for ``shape``."""
     texts = load_sms_texts()
     render = Renderer(load_content(), language)
+    # in GSM-7 like every other SMS text: "Responda MAS para ver mas"
     return Paging(
-        contact=texts.contact.get(language),
-        contact_hours=texts.contact_hours.get(language),
-        contact_short={kind: text.get(language) for kind, text in texts.contact_short.items()},
-        more={kind: render.fill(text) for kind, text in texts.more.items()},
+        contact=plain(texts.contact.get(language)),
+        contact_hours=plain(texts.contact_hours.get(language)),
+        contact_short={kind: plain(text.get(language)) for kind, text in texts.contact_short.items()},
+        more={kind: plain(render.fill(text)) for kind, text in texts.more.items()},
     )
 
 
-def for_sms(messages: Sequence[Message], language: str = "en", max_messages: Optional[int] = None) -> Shaped:
+def for_sms(messages: Sequence[Message], language: Optional[str] = None, max_messages: Optional[int] = None) -> Shaped:
     """SMS: plain text messages. A route answer starts with one segment naming the
     department and how to reach it (``Shaped.messages``); the rest waits for "MORE"
     (``Shaped.more``). With ``max_messages``, the whole answer in that many messages
     instead (no MORE)."""
+    language = language_of(messages, language)
     texts = load_sms_texts()
     render = Renderer(load_content(), language)
     shown = []

@@ -24,7 +24,7 @@ def converse(intent: str, text: str, slots=None):
 def test_a_spanish_greeting_is_answered_in_spanish_at_once():
     messages, slots = converse("greet", "hola")
     assert slots["language"] == "es"
-    assert messages[0]["text"].startswith("¡Hola!") and messages[0]["buttons"][0]["title"] == "Mi expediente médico"
+    assert messages[0]["text"].startswith("¡Hola!") and messages[0]["buttons"][0]["title"] == "Mi expediente"
 
 
 def test_an_english_greeting_uses_the_response_itself():
@@ -50,3 +50,10 @@ def test_the_variation_for_a_language():
     assert response_in(DOMAIN, "utter_goodbye", "es")["text"].startswith("¡Que le vaya bien!")
     assert response_in(DOMAIN, "utter_goodbye", "en")["text"].startswith("Take care")
     assert response_in(DOMAIN, "utter_nothing", "es") is None
+
+
+def test_every_message_says_its_language():
+    messages, _ = converse("request_records", "necesito una copia de todo mi expediente medico")
+    assert {m["language"] for m in messages} == {"es"}
+    messages, _ = converse("request_records", "i need a copy of my whole chart")
+    assert {m["language"] for m in messages} == {"en"}

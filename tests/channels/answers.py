@@ -26,9 +26,10 @@ RENDER = Renderer(CONTENT)
 REGION_PLACES = [None] + [key for key, place in CONTENT.places.items() if place.region is not None]
 
 
-def message(reply: Reply) -> Dict:
-    """The bot message a custom action sends for ``reply`` (its card as the `custom` payload)."""
-    data = to_dispatch(reply)
+def _message(reply: Reply, language: str = "en") -> Dict:
+    """The bot message a custom action sends for ``reply`` (its card as the `custom`
+    payload), marked with its language as action_converse marks it."""
+    data = {**to_dispatch(reply), "language": language}
     if "json_message" in data:
         data["custom"] = data.pop("json_message")
     return data
@@ -38,20 +39,20 @@ def decision(facts: Facts):
     return triage(facts, CONTENT)
 
 
-def turn(facts: Facts) -> List[Dict]:
+def _turn(facts: Facts, render: Renderer = RENDER) -> List[Dict]:
     """What action_triage sends for these facts (first request, then any other named one)."""
     requests = infer_requests(facts.request, facts)
     replies: List[Reply] = []
     first = decision(facts)
-    replies += RENDER.route(first) if isinstance(first, Route) else [RENDER.question(first)]
+    replies += render.route(first) if isinstance(first, Route) else [render.question(first)]
     for extra in requests[1:]:
         extra_decision = decision(Facts(**{**facts.__dict__, "request": extra}))
-        replies.append(RENDER.also())
+        replies.append(render.also())
         if isinstance(extra_decision, Route):
-            replies += RENDER.route(extra_decision)
+            replies += render.route(extra_decision)
         else:
-            replies.append(RENDER.question(extra_decision, intent=INTENT_FOR_REQUEST[extra]))
-    return [message(r) for r in replies]
+            replies.append(render.question(extra_decision, intent=INTENT_FOR_REQUEST[extra]))
+    return [_message(r, render.language) for r in replies]
 
 
 def all_routes() -> Iterator[Tuple[str, Route]]:
@@ -61,20 +62,29 @@ def all_routes() -> Iterator[Tuple[str, Route]]:
             yield f"{route_id}/{place or 'default'}/{sorted(facts.items())}", found
 
 
-def all_answers() -> Iterator[Tuple[str, List[Dict]]]:
-    """(name, bot messages) for every answer: routes in every region, questions,
-    two requests in one message, follow-ups, fallback, hand-off, domain responses."""
+def all_answers(language: str = "en") -> Iterator[Tuple[str, List[Dict]]]:
+    """(name, bot messages) for every answer in ``language``: routes in every region,
+    questions, two requests in one message, follow-ups, fallback, hand-off, domain
+    responses."""
+    render = Renderer(CONTENT, language)
+
+    def message(reply: Reply) -> Dict:
+        return _message(reply, language)
+
+    def turn(facts: Facts) -> List[Dict]:
+        return _turn(facts, render)
+
     routes = list(all_routes())
     for name, route in routes:
-        yield f"route {name}", [message(r) for r in RENDER.route(route)]
+        yield f"route {name}", [message(r) for r in render.route(route)]
         for topic in FOLLOWUP_TOPICS:
-            yield f"followup {topic} {name}", [message(RENDER.followup(topic, route))]
-        yield f"handoff {name}", [message(RENDER.handoff(route))]
+            yield f"followup {topic} {name}", [message(render.followup(topic, route))]
+        yield f"handoff {name}", [message(render.handoff(route))]
     for topic in FOLLOWUP_TOPICS:
-        yield f"followup {topic} no route", [message(RENDER.followup(topic, None))]
+        yield f"followup {topic} no route", [message(render.followup(topic, None))]
     for slot in CONTENT.messages.questions:
         for intent in ["inform"] + sorted(INTENT_FOR_REQUEST.values()):
-            yield f"question {slot} {intent}", [message(RENDER.question(Question(slot, Facts()), intent=intent))]
+            yield f"question {slot} {intent}", [message(render.question(Question(slot, Facts()), intent=intent))]
     # two requests in one message: records (each kind / recipient) with images and with leave
     records = [f for f, _r, _d in ROUTES if f["request"] == "records"] + [dict(request="records")]
     extras = [dict(imaging_kind=k) for k in CONTENT.vocabulary["imaging_kind"]] + [
@@ -87,17 +97,21 @@ def all_answers() -> Iterator[Tuple[str, List[Dict]]]:
         for kind in CONTENT.vocabulary["record_kind"]:
             facts = Facts(**{**base, "record_kind": kind})
             yield f"two requests {sorted(facts.__dict__.items())}", turn(facts)
-    yield from rights_answers()
-    yield "fallback", [message(RENDER.fallback())]
-    yield "handoff general", [message(RENDER.handoff(None))]
+    yield from rights_answers(language)
+    yield "fallback", [message(render.fallback())]
+    yield "handoff general", [message(render.handoff(None))]
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     for name, variants in domain.get("responses", {}).items():
         for i, variant in enumerate(variants):
+            conditions = variant.get("condition") or []
+            if {c.get("value") for c in conditions if c.get("name") == "language"} - {language}:
+                continue  # the other language's variation
             part = PART_OF_RESPONSE.get(name, "text")
-            yield f"response {name}[{i}]", [{**{k: v for k, v in variant.items() if k != "channel"}, "part": part}]
+            kept = {k: v for k, v in variant.items() if k not in ("channel", "condition")}
+            yield f"response {name}[{i}]", [{**kept, "part": part, "language": language}]
 
 
-def rights_answers() -> Iterator[Tuple[str, List[Dict]]]:
+def rights_answers(language: str = "en") -> Iterator[Tuple[str, List[Dict]]]:
     """Rights answers for every topic and jurisdiction, fee estimates, due dates,
     the overdue path and the letter, as the rights actions send them."""
     import datetime as dt
@@ -109,8 +123,12 @@ def rights_answers() -> Iterator[Tuple[str, List[Dict]]]:
     from triage.render_rights import RightsRenderer
     from triage.rights import answer
 
-    render = RightsRenderer(CONTENT)
+    render = RightsRenderer(CONTENT, language)
     today = dt.date(2026, 11, 21)
+
+    def message(reply: Reply) -> Dict:
+        return _message(reply, language)
+
     yield "rights question state", [message(render.state_question())]
     for key in CONTENT.rights.questions:
         if key != "state":
