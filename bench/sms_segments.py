@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from typing import Dict, List, Tuple
 
 from channels.render import for_sms
-from channels.sms_text import segments
+from channels.sms_text import plain, segments
 from tests.channels.answers import all_answers
 
 
@@ -30,11 +30,11 @@ def kind_of(name: str) -> str:
     return "other"
 
 
-def measure() -> Dict[str, List[Tuple[int, int, int, int]]]:
+def measure(language: str = "en") -> Dict[str, List[Tuple[int, int, int, int]]]:
     """kind -> per answer: (segments of the first message, of the first reply,
     of the whole answer with every MORE, number of MORE pages)."""
     found: Dict[str, List[Tuple[int, int, int, int]]] = defaultdict(list)
-    for name, messages in all_answers():
+    for name, messages in all_answers(language):
         shaped = for_sms(messages)
         first = [segments(t) for t in shaped.messages]
         pages = [segments(t) for t in shaped.more]
@@ -47,10 +47,33 @@ def _distribution(values: List[int]) -> str:
     return ", ".join(f"{k}: {counts[k]}" for k in sorted(counts))
 
 
+def accents_both_ways() -> Tuple[int, int, int]:
+    """Spanish answers, every text of each: segments as sent (accents dropped to
+    stay in GSM-7: 160 / 153 characters a segment) against the same texts with
+    their accents kept (UCS-2: 70 / 67). (answers, GSM-7 total, UCS-2 total)."""
+    gsm = ucs = count = 0
+    for _name, messages in all_answers("es"):
+        texts = [str(m.get("text") or "") for m in messages if m.get("text")]
+        count += 1
+        gsm += sum(segments(plain(t)) for t in texts)
+        ucs += sum(segments(t) for t in texts)
+    return count, gsm, ucs
+
+
 def main() -> None:
-    found = measure()
+    for language in ("en", "es"):
+        table(language)
+    count, gsm, ucs = accents_both_ways()
+    print(
+        f"Spanish, every answer's texts: {gsm} segments without accents (GSM-7) against {ucs} with them "
+        f"(UCS-2), {ucs / gsm:.2f}x; {count} answers"
+    )
+
+
+def table(language: str) -> None:
+    found = measure(language)
     every = [row for rows in found.values() for row in rows]
-    print(f"{len(every)} answers; segments (value: number of answers)")
+    print(f"{language}: {len(every)} answers; segments (value: number of answers)")
     print("| answers | n | first message | first reply | whole answer, every MORE | MORE pages |")
     print("|---|---|---|---|---|---|")
     for kind in sorted(found) + ["all"]:
@@ -58,7 +81,7 @@ def main() -> None:
         cols = [_distribution([row[i] for row in rows]) for i in range(4)]
         print(f"| {kind} | {len(rows)} | " + " | ".join(cols) + " |")
     pages, before = [], []
-    for name, messages in all_answers():
+    for name, messages in all_answers(language):
         pages += [segments(t) for t in for_sms(messages).more]
         if kind_of(name) == "route":  # the earlier layout: the whole answer at once, in 3 messages
             before.append(sum(segments(t) for t in for_sms(messages, max_messages=3).messages))
