@@ -90,7 +90,7 @@ def legal_deadline_passed(dates: List[DueDate]) -> bool:
 
 # --- reading dates people type -------------------------------------------------
 _RELATIVE = re.compile(
-    r"\b(ago|yesterday|today|last|this past|past|week|weeks|month|months|day|days|monday|tuesday|wednesday|thursday|friday|saturday|sunday|hace|ayer)\b"
+    r"\b(ago|yesterday|today|last|this past|past|week|weeks|month|months|day|days|monday|tuesday|wednesday|thursday|friday|saturday|sunday|hace|ayer|anteayer|pasado|pasada|semana|semanas|mes|meses|dia|dias|días|lunes|martes|miercoles|miércoles|jueves|viernes|sabado|sábado|domingo)\b"
 )
 _MONTHS = (
     "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|"
@@ -114,6 +114,35 @@ _WORD_NUMBERS = {
     "twelve": 12,
     "couple of": 2,
     "few": 3,
+}
+# Spanish: "hace dos semanas", "hace un par de meses", "hace como tres dias"
+_SPANISH_NUMBERS = {
+    "un": 1,
+    "una": 1,
+    "dos": 2,
+    "tres": 3,
+    "cuatro": 4,
+    "cinco": 5,
+    "seis": 6,
+    "siete": 7,
+    "ocho": 8,
+    "nueve": 9,
+    "diez": 10,
+    "once": 11,
+    "doce": 12,
+    "un par de": 2,
+    "unos cuantos": 3,
+    "unas cuantas": 3,
+    "unos": 3,
+    "unas": 3,
+}
+_SPANISH_UNITS = {
+    "dia": "days",
+    "dias": "days",
+    "semana": "weeks",
+    "semanas": "weeks",
+    "mes": "months",
+    "meses": "months",
 }
 
 
@@ -144,6 +173,23 @@ def _normalise(text: str) -> str:
     text = re.sub(
         r"\b(over|about|around|almost|nearly|like|roughly|more than)\s+(\d+\s+(?:day|week|month)s?\s+ago)", r"\2", text
     )
+    # Spanish "hace (como|mas de) dos semanas" -> "2 weeks ago"
+    text = text.replace("días", "dias")
+    numbers = "|".join(sorted((re.escape(w) for w in _SPANISH_NUMBERS), key=len, reverse=True))
+    units = "|".join(sorted(_SPANISH_UNITS, key=len, reverse=True))
+
+    def spanish(match: re.Match) -> str:
+        count = match.group(1)
+        number = int(count) if count.isdigit() else _SPANISH_NUMBERS[count]
+        return f"{number} {_SPANISH_UNITS[match.group(2)]} ago"
+
+    text = re.sub(
+        rf"\bhace\s+(?:como\s+|mas\s+de\s+|más\s+de\s+|casi\s+|unos\s+(?=\d)|unas\s+(?=\d))?(\d+|{numbers})\s+({units})\b",
+        spanish,
+        text,
+    )
+    text = re.sub(r"\b(?:la\s+)?semana\s+pasada\b", "1 weeks ago", text)
+    text = re.sub(r"\b(?:el\s+)?mes\s+pasado\b", "1 months ago", text)
     return text
 
 

@@ -74,6 +74,12 @@ def test_passed_flags_and_the_first_legal_deadline():
         ("last monday i emailed roi", D(2026, 11, 16)),
         ("yesterday", D(2026, 11, 20)),
         ("el 3 de marzo", D(2026, 3, 3)),
+        ("lo pedi hace dos semanas", D(2026, 11, 7)),
+        ("hace como 3 semanas mande la forma", D(2026, 10, 31)),
+        ("hace un par de meses", D(2026, 9, 21)),
+        ("el lunes pasado le escribi a roi", D(2026, 11, 16)),
+        ("la semana pasada", D(2026, 11, 14)),
+        ("hace 10 días", D(2026, 11, 11)),
         ("december 25", D(2025, 12, 25)),  # without a year: the last one that has passed
     ],
 )
@@ -81,7 +87,10 @@ def test_read_date(text, expected):
     assert read_date(text, TODAY).day == expected
 
 
-@pytest.mark.parametrize("text", ["may i get my records", "how much for 120 pages", "in the second week", ""])
+@pytest.mark.parametrize(
+    "text",
+    ["may i get my records", "how much for 120 pages", "in the second week", "", "necesito mis records", "hace frio"],
+)
 def test_words_that_are_not_dates(text):
     assert read_date(text, TODAY).day is None
 
