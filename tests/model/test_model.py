@@ -138,6 +138,20 @@ def test_everyday_messages_rarely_get_a_department(agent):
     assert rate <= MAX_FALSE_TRIAGE_RATE, triaged
 
 
+def test_everyday_spanish_messages_rarely_get_a_department(agent):
+    """Everyday Spanish messages by an independent writer (datasets/everyday_es):
+    at most 5% may be triaged, as for CLINC150."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "datasets" / "everyday_es" / "everyday_es.yml").read_text(encoding="utf-8"))
+    sample = data["messages"]
+    parsed = parse_all(agent, sample)
+    triaged = [(p["text"], p["intent"]["name"]) for p in parsed if gets_department(p)]
+    rate = len(triaged) / len(sample)
+    FIGURES.append(f"false triage on {len(sample)} everyday Spanish messages: {len(triaged)} ({rate:.1%})")
+    assert rate <= MAX_FALSE_TRIAGE_RATE, triaged
+
+
 @pytest.mark.parametrize(
     "text, intent, entities",
     [
