@@ -49,7 +49,19 @@ def train(name: str, files: List[Path], work: Path) -> Path:
     env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false"}
     out = work / "models"
     subprocess.run(
-        [RASA, "train", "nlu", "--config", "config.yml", "--nlu", str(folder), "--out", str(out), "--fixed-model-name", name],
+        [
+            RASA,
+            "train",
+            "nlu",
+            "--config",
+            "config.yml",
+            "--nlu",
+            str(folder),
+            "--out",
+            str(out),
+            "--fixed-model-name",
+            name,
+        ],
         cwd=ROOT,
         env=env,
         check=True,
