@@ -53,6 +53,7 @@ class Faq(Strict):
     department: Optional[str] = None  # where the answer sends the person (sets the slot)
     needs: List[str] = []  # when set, one of these words must be in the message ("my son's")
     facts: Dict[str, str] = {}  # facts the answer changes ("not on kp.org": a detailed copy from ROI)
+    questions_es: List[str] = []  # Spanish ways to ask it (conversation_es.yml)
 
     class Config:
         fields = {"for_": "for"}
@@ -182,7 +183,7 @@ def merge_words(base: object, extra: object, where: str = "") -> object:
     (a list of lists, such as option_words, joined item by item). Any other key or
     shape in ``extra`` is an error, so a typo cannot add a list nobody reads."""
     if isinstance(base, dict) and isinstance(extra, dict):
-        unknown = set(extra) - set(base)
+        unknown = {key for key in set(extra) - set(base) if not key.endswith("_es")}  # a field of its own
         if unknown:
             raise ValueError(f"conversation_es.yml{where}: unknown keys {sorted(unknown)}")
         return {

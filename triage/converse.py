@@ -53,7 +53,7 @@ from triage.understand import (
     read,
     speaks_as_patient,
 )
-from triage.vocabulary import clean
+from triage.vocabulary import clean, fold
 
 # the requester value of a personal representative (executor, power of attorney,
 # a minor's parent): treated as the patient, and asked for proof
@@ -164,25 +164,29 @@ def for_place(render: Renderer, conversation: ConversationContent, text: Text, p
 
 # -- route questions (FAQ) ---------------------------------------------------------
 
-_FAQ_INDEXES: Dict[int, Any] = {}
+_FAQ_INDEXES: Dict[Tuple[int, bool], Any] = {}
 
 
-def _faq_index(conversation: ConversationContent):
-    """The fitted TF-IDF index of the route questions (built once per content object)."""
-    if id(conversation) not in _FAQ_INDEXES:
-        _FAQ_INDEXES.clear()
-        _FAQ_INDEXES[id(conversation)] = (conversation, _build_faq_index(conversation))
-    return _FAQ_INDEXES[id(conversation)][1]
+def _faq_index(conversation: ConversationContent, language: str = "en"):
+    """The fitted TF-IDF index of the route questions (built once per content object
+    and language: a Spanish conversation's messages are also matched with the
+    Spanish questions, an English one's only with the English)."""
+    key = (id(conversation), language == "es")
+    if key not in _FAQ_INDEXES:
+        if any(k[0] != id(conversation) for k in _FAQ_INDEXES):
+            _FAQ_INDEXES.clear()
+        _FAQ_INDEXES[key] = (conversation, _build_faq_index(conversation, language == "es"))
+    return _FAQ_INDEXES[key][1]
 
 
-def _build_faq_index(conversation: ConversationContent):
+def _build_faq_index(conversation: ConversationContent, spanish: bool = False):
     from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
 
     keys, texts = [], []
     for key, faq in conversation.faq.items():
-        for question in faq.questions:
+        for question in faq.questions + (faq.questions_es if spanish else []):
             keys.append(key)
-            texts.append(question.lower())
+            texts.append(fold(question))
     # Two views of the same questions: words (what is asked) and character n-grams
     # (typos, "e-sign" vs "esign"); a message must be near in both.
     words = TfidfVectorizer(analyzer="word", ngram_range=(1, 2), sublinear_tf=True).fit(texts)
@@ -193,11 +197,11 @@ def _build_faq_index(conversation: ConversationContent):
 SENTENCE_END = re.compile(r"(?<=[.?!;])\s+")
 
 
-def faq_scores(conversation: ConversationContent, text: str) -> List[Tuple[str, float]]:
+def faq_scores(conversation: ConversationContent, text: str, language: str = "en") -> List[Tuple[str, float]]:
     """(route question key, score) for every example question: the mean cosine of
     word and character n-gram TF-IDF."""
-    keys, (words, chars), (word_matrix, char_matrix) = _faq_index(conversation)
-    query = text.lower()
+    keys, (words, chars), (word_matrix, char_matrix) = _faq_index(conversation, language)
+    query = fold(text)
     # each sentence of a longer message is scored too ("ok I'll call 988 tonight. can
     # you still tell me where the finished form shows up?"): the best one counts
     sentences = [part for part in SENTENCE_END.split(query) if len(part.split()) >= 3]
@@ -580,7 +584,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     def scored() -> List[Tuple[str, float]]:
         """The route-question scores of this message, computed at most once."""
         if not memo:
-            memo.append(faq_scores(conversation, text))
+            memo.append(faq_scores(conversation, text, render.language))
         return memo[0]
 
     # 2. safety first
