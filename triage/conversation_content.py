@@ -181,15 +181,17 @@ def parse_conversation(raw: dict, content: Content) -> ConversationContent:
 def merge_words(base: object, extra: object, where: str = "") -> object:
     """``base`` with the word lists of ``extra`` added: the same keys, lists joined
     (a list of lists, such as option_words, joined item by item). Any other key or
-    shape in ``extra`` is an error, so a typo cannot add a list nobody reads."""
+    shape in ``extra`` is an error, so a typo cannot add a list nobody reads; a key
+    ending in ``_es`` is a Spanish field of its own (a route question's questions_es)."""
     if isinstance(base, dict) and isinstance(extra, dict):
         unknown = {key for key in set(extra) - set(base) if not key.endswith("_es")}  # a field of its own
         if unknown:
             raise ValueError(f"conversation_es.yml{where}: unknown keys {sorted(unknown)}")
-        return {
+        merged = {
             key: merge_words(value, extra[key], f"{where}.{key}") if key in extra else value
             for key, value in base.items()
         }
+        return {**merged, **{key: value for key, value in extra.items() if key not in base}}
     if isinstance(base, list) and isinstance(extra, list):
         if base and all(isinstance(item, list) for item in base) and extra and all(isinstance(i, list) for i in extra):
             if where.startswith(".option_words"):

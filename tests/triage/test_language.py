@@ -83,3 +83,25 @@ def test_the_step_sets_the_language_read_from_the_words():
     outcome = _step(State(), "necesito una copia de mi expediente completo")
     assert outcome.slots["language"] == "es" and outcome.slots["language_locked"] is False
     assert _step(State(language="es"), "si").slots.get("language") is None  # unchanged: not set again
+
+
+def test_spanish_route_questions_are_matched_only_in_spanish():
+    from triage.converse import faq_scores
+
+    conversation = load_conversation()
+    assert "le puedo mandar fotos con el cel" in conversation.faq["photo_of_form"].questions_es
+    assert "le puedo mandar fotos con el cel" not in conversation.faq["photo_of_form"].questions
+    text = "la puedo mandar en foto? no tengo escaner"
+    best = max(faq_scores(conversation, text, "es"), key=lambda pair: pair[1])
+    assert best[0] == "photo_of_form"
+    assert max(score for key, score in faq_scores(conversation, text, "en") if key == "photo_of_form") < best[1]
+
+
+def test_a_typo_in_the_spanish_words_is_an_error():
+    from triage.conversation_content import merge_words
+
+    with pytest.raises(ValueError, match="unknown keys"):
+        merge_words({"asks": {"phone": ["phone"]}}, {"asks": {"phon": ["telefono"]}})
+    assert merge_words({"asks": {"phone": ["phone"]}}, {"asks": {"phone": ["telefono"]}}) == {
+        "asks": {"phone": ["phone", "telefono"]}
+    }
