@@ -587,6 +587,20 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
             memo.append(faq_scores(conversation, text, render.language))
         return memo[0]
 
+    if (
+        said.intent in ("affirm", "deny")
+        and state.route
+        and not state.pending
+        and (
+            (reading.question and reading.words >= 3)
+            or nearest_faq(conversation, text, [t for t in (state.route, state.department) if t], scored())[1]
+            >= FAQ_MAYBE
+        )
+    ):
+        # no yes or no: "y si no aparece nada ahi?" ("si" is "if"), "she can't use a
+        # computer, me neither" about the answer in context
+        said = replace(said, intent=None, confidence=0.0)
+
     # 2. safety first
     if reading.safety:
         reply = fill(render, conversation, conversation.safety[reading.safety].reply)
@@ -639,7 +653,14 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         )
 
     # 5. a correction of what was said
-    records_meant = said.intent == "request_records" and said.confidence >= NLU_SURE  # "I want YOUR records sent"
+    records_meant = (
+        said.intent == "request_records" and said.confidence >= NLU_SURE
+    ) or (  # "I want YOUR records sent"
+        # "no, the other way round: Kaiser sends my records to my new doctor"
+        state.request != "records"
+        and bool(reading.facts.get("recipient"))
+        and bool(find(conversation.send_markers, reading.text))
+    )
     other = [r for r in reading.requests if r != state.request and (r != "records" or records_meant)]
     if reading.correction and state.request and not other:
         new = {**said.facts, **reading.facts}
@@ -689,6 +710,12 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     correcting = state.route == "record_correction" and not (set(reading.requests) - {"record_correction"})
     if rights and (find(conversation.law_markers, reading.text) or not (reading.asks or reading.departments)):
         intent = said.intent or ""
+        # which of the law's answers: the words outrank NLU when they ask only one of
+        # time or cost ("cuantos dias tienen por ley" is the deadline, not the fees)
+        by_ask = {"time": "ask_records_deadline", "cost": "ask_records_fees"}
+        asked_law = {by_ask[a] for a in reading.asks if a in by_ask}
+        if intent in by_ask.values() and len(asked_law) == 1 and intent not in asked_law:
+            intent = asked_law.pop()
         if correcting and intent in ("ask_records_deadline", "ask_denial_rights", "ask_right_to_records"):
             intent = "ask_correction_rights"
         return Outcome(delegate=intent, kind="rights")

@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import unicodedata
 import urllib.parse
 import urllib.request
 from collections import defaultdict
@@ -108,10 +109,16 @@ def check_format(conversation: dict) -> List[str]:
     return errors
 
 
+def _fold(text: str) -> str:
+    """Case and accents ignored: a writer's "registr" is met by "Regístrese"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def matches(pattern: object, text: str) -> bool:
     """A pattern is met when any of its " | " alternatives is in the text."""
-    folded = text.casefold()
-    return any(part.strip().casefold() in folded for part in str(pattern).split(" | ") if part.strip())
+    folded = _fold(text)
+    return any(_fold(part.strip()) in folded for part in str(pattern).split(" | ") if part.strip())
 
 
 def reply_text(messages: Iterable[dict]) -> str:

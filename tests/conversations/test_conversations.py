@@ -58,6 +58,10 @@ def test_every_conversation_file_is_well_formed():
 def test_matching_of_expected_patterns():
     assert harness.matches("nw.roi@kp.org | 503-571-5051", "call 503-571-5051 now")
     assert not harness.matches("authoriz", "no such word here")
+    # accents and case ignored both ways: Spanish writers often type without accents
+    assert harness.matches("registr", "Regístrese otra vez en kp.org")
+    assert harness.matches("teléfono", "telefono de ROI")
+    assert not harness.matches("registr", "Inicie sesión en kp.org")
     assert harness.reply_text([{"text": "Pick one", "buttons": [{"title": "Eye photos"}]}]) == "Pick one\nEye photos"
 
 

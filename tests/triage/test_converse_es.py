@@ -1,0 +1,124 @@
+"""The conversation step in Spanish (content/conversation_es.yml's words, the
+same rules as in English). Each case comes from a miss of the open Spanish
+conversations by independent writers 20, 22, 23 and 24 (tests/conversations)."""
+
+from __future__ import annotations
+
+from typing import List, Tuple
+
+import pytest
+
+from tests.triage.test_converse import C, V, said, state_from
+from triage.converse import Outcome, Said, step
+from triage.render import Renderer
+
+pytestmark = pytest.mark.unit
+
+
+def talk(*turns) -> List[Tuple[Outcome, dict]]:
+    """Like test_converse.talk, with each turn rendered in the conversation's language
+    (as action_converse does)."""
+    slots: dict = {}
+    out = []
+    for turn in turns:
+        text, intent, confidence = (turn, None, 0.0) if isinstance(turn, str) else turn
+        render = Renderer(C, slots.get("language") or "en")
+        outcome = step(C, V, render, state_from(slots), Said(text, intent, confidence))
+        slots.update(outcome.slots)
+        out.append((outcome, dict(slots)))
+    return out
+
+
+def last(*turns) -> Tuple[str, dict]:
+    outcome, slots = talk(*turns)[-1]
+    return said(outcome), slots
+
+
+@pytest.mark.parametrize(
+    "text, department, words",
+    [
+        # someone else's record: the signed permission (the "authorization" form)
+        ("Quería pedir la historia clínica de mi marido para mandársela al neurólogo.", "roi", "Authorization"),
+        (
+            "la señora que cuido se cambio con un doctor que no es de kaiser, como hacemos pa que le manden su historial",
+            "roi",
+            "Authorization",
+        ),
+        # x-rays by their everyday name
+        ("quiero las placas de mi espalda en un disco", "imaging", "503-571-8451"),
+        # a leave to be with a newborn: proof of the birth, no doctor's signature
+        ("ya nacio mi bebe!! quiero el leave pa quedarme con el, q papeles ocupo", "leave_form", "nacimiento"),
+        # a note to go back to work is the clinical team's
+        ("patron dice trae papel de doctor que yo puede trabajar otra vez. como hago", "clinical_team", "kp.org"),
+        # outside papers to keep in the Kaiser chart: Medical Records, by mail
+        (
+            "quiero mandar los records de mi doctor de Mexico para que kaiser los tenga en mi expediente",
+            "medical_records",
+            "500 NE Multnomah",
+        ),
+        # a blood test: the portal
+        ("yo hizo examen de sangre martes. como veo resultado", "self_service", "kp.org"),
+    ],
+)
+def test_spanish_requests_get_their_department_and_facts(text, department, words):
+    reply, slots = last(text)
+    assert slots["language"] == "es"
+    assert slots["department"] == department, reply
+    assert words in reply
+
+
+def test_an_insurance_card_for_a_baby_is_no_chart_paper():
+    reply, slots = last("como agrego a mi bebe recien nacido a mi seguro d kaiser")
+    assert not slots.get("department")
+
+
+def test_the_other_way_round_switches_from_adding_papers_to_sending_records():
+    for first, then in [
+        (
+            "quiero mandar los records de mi doctor de Mexico para que kaiser los tenga en mi expediente",
+            "no espere, es al reves, quiero que kaiser le mande mis records a mi doctor nuevo que no es de kaiser",
+        ),
+        ("I want to add my outside records to my chart", "no wait, I mean send my records to my new doctor"),
+    ]:
+        (_, before), (outcome, after) = talk(first, then)
+        assert before["department"] == "medical_records"
+        assert after["department"] == "roi", said(outcome)
+
+
+def test_a_yes_or_no_read_by_nlu_that_is_really_a_question_about_the_answer():
+    # "si" is also "if": "y si no aparece nada ahi?" is no yes
+    turns = talk(
+        "necesito una copia de mi expediente",
+        ("y si no aparece nada ahi?", "affirm", 0.8),
+        ("ella no sabe computadora, yo tampoco mucho", "deny", 0.8),
+    )
+    assert "503-571-5051" in said(turns[1][0])
+    assert "500 NE Multnomah" in said(turns[2][0])
+    # a plain yes or no stays one
+    (_, _), (outcome, _) = talk("I need a copy of my records", ("no thanks that's all I needed", "deny", 0.9))
+    assert outcome.kind == "intent" and outcome.delegate == "deny"
+
+
+@pytest.mark.parametrize(
+    "text, intent, expected",
+    [
+        (
+            "acá en Oregon, ¿cuántos días tienen por ley para darme la copia de mi historia clínica?",
+            "ask_records_fees",
+            "ask_records_deadline",
+        ),
+        ("how much can they charge by law in washington", "ask_records_deadline", "ask_records_fees"),
+        # both asked: NLU's choice stands
+        ("by law how much can they charge and how long do they have", "ask_records_fees", "ask_records_fees"),
+    ],
+)
+def test_the_words_choose_between_the_laws_deadline_and_its_fees(text, intent, expected):
+    ((outcome, _),) = talk((text, intent, 0.6))
+    assert outcome.kind == "rights" and outcome.delegate == expected
+
+
+def test_a_spanish_conversation_answers_in_spanish_throughout():
+    turns = talk("necesito la historia clinica de mi mama", ("cuanto cuesta?", "ask_cost", 0.7))
+    for outcome, slots in turns:
+        assert slots["language"] == "es"
+        assert "Where to go" not in said(outcome) and "Cost:" not in said(outcome)
