@@ -71,6 +71,14 @@ JOINTS = (
     " and to ",
     " and ",
     " then ",
+    # Spanish
+    " y tambien ",
+    " tambien ",
+    " y tmb ",
+    " tmb ",
+    " ademas ",
+    " y luego ",
+    " y ",
 )
 SMALL_TALK = ("greet", "goodbye", "thank", "affirm", "deny")
 # A department named alone gets the answer of its most common request.
