@@ -28,7 +28,7 @@ help:
 	@echo "make unit       - the unit tests only (no servers, browser or trained model; under a minute)"
 	@echo "make lint       - ruff (lint and format check) and mypy, settings in pyproject.toml"
 	@echo "make shell      - talk to the assistant in this terminal"
-	@echo "make script     - write the printable guided script for agents (build/script/)"
+	@echo "make script     - write the printable guided script for agents, English and Spanish (build/script/)"
 	@echo "make bench      - compare our config with Rasa's default and a baseline (~40 min)"
 	@echo "make load       - Locust load run, single server and cluster (ARGS=\"--users 50 --minutes 10\")"
 	@echo "make cluster    - 2 Rasa + 2 action servers, PostgreSQL, Redis, nginx on loopback"
@@ -97,7 +97,8 @@ test: lint unit train validate $(AXE)
 clean:
 	rm -rf build models results .pytest_cache
 
-# Printable guided script for call-center agents: build/script/guided-script.{html,md}
+# Printable guided script for call-center agents: build/script/guided-script.{html,md},
+# and guided-script-es.{html,md} for a Spanish-speaking caller (ARGS="--language es": that one only)
 .PHONY: script browser
 script: setup
 	$(BIN)/python -m scripts.guided_script $(ARGS)

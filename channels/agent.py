@@ -13,6 +13,10 @@ Under ``/agent/`` on the Rasa server:
 - ``POST /agent/call/<call_id>/notes``  ``{"outcome", "notes"}``: saved in the
   accounts database, the notes masked first (``accounts/store.py``);
 - ``GET /agent/directory``  every department's numbers to dial, by region;
+- ``GET /agent/script``    the printable guided script (``triage/guided_script.py``) for an
+  English-speaking caller; ``?language=es`` for a Spanish-speaking one (what to say and
+  ask in Spanish, the agent's headings in English). A page of its own: no script,
+  only its own inline style (allowed by its hash);
 - ``GET /agent/handoff`` and ``/agent/handoffs...``  the queue of chats and texts
   handed to a person (``handoff/routes.py``, docs/handoff.md);
 - ``POST /agent/logout``;
@@ -39,17 +43,28 @@ go into the audit log (never the message text).
 Each call is its own conversation: the Rasa sender id is ``agent-<call id>``.
 Responses use the ``agent`` output channel name, so domain responses can have
 ``channel: agent`` variations, and the actions see ``agent`` as the input channel.
+
+The caller's language: the console's English / Español buttons send the word
+("Español") into the call's conversation like any caller's words, so the
+conversation step switches, and from then on what the console shows the agent to
+say and ask (``for_agent``) is in that language. The chat's confirmation ("... type
+ENGLISH") is shown to the agent as ``language_chosen`` of content/agent.yml
+(:func:`for_call`). ``GET /agent/call/<id>`` says the call's ``language``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import datetime as dt
+import hashlib
 import hmac
 import logging
 import os
 import re
 from dataclasses import replace
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from functools import lru_cache
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Sequence, Text
 from urllib.parse import urlparse
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -66,9 +81,12 @@ from analytics.report import Figures, parse_filters, recent_figures
 from analytics.store import AnalyticsStore
 from channels.agent_calls import call_turns, directory, transfer_for
 from channels.http import answer_message, json, secure, static_file
-from channels.render import WholeMessages, for_agent
+from channels.render import WholeMessages, for_agent, language_of
 from handoff import routes as handoff_routes
-from triage.content import load_content
+from triage.content import load_agent_wording, load_content
+from triage.guided_script import build_script, to_html
+from triage.language import DEFAULT, LANGUAGES, load_language_words
+from triage.render import Renderer
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +96,35 @@ ASSETS = ("agent.js", "agent.css")
 _pause = asyncio.sleep  # replaced in tests
 CALL_SLOTS = ("department", "route", "region")  # the slots the console shows after a reload
 CHART_CSP = "default-src 'none'; style-src 'unsafe-inline'"  # an SVG image: matplotlib's style attributes, no script
+# The guided script page: nothing but its own inline style sheet (allowed by its hash), no script at all.
+SCRIPT_CSP = "default-src 'none'; style-src '{style}'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
 UNKNOWN_USER = "(unknown)"  # the audit's name for a failed sign-in with a user name that has no account
+
+
+def for_call(messages: Sequence[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """``for_agent``, with the chat's confirmation of a language choice ("Muy bien. Le
+    contesto en español. Para inglés, escriba ENGLISH.") in words for a phone call
+    (content/agent.yml ``language_chosen``): the agent chose it for the caller."""
+    shown = for_agent(messages)
+    confirm = load_language_words().confirm
+    chosen = load_agent_wording().language_chosen
+    result = []
+    for message in shown:
+        language = language_of([message])
+        if message.get("text") == confirm.get(language) and not message.get("buttons"):
+            text = Renderer(load_content(), language).fill(chosen)
+            message = {**message, "text": text, "part": "language"}
+        result.append(message)
+    return result
+
+
+@lru_cache(maxsize=4)
+def guided_script_page(language: str, day: dt.date) -> tuple[str, str]:
+    """The guided script's HTML for a caller's language (built once a day) and its CSP."""
+    page = to_html(build_script(load_content(), load_agent_wording(), language, today=day))
+    style = re.search(r"<style>(.*?)</style>", page, re.S)
+    digest = hashlib.sha256((style.group(1) if style else "").encode("utf-8")).digest()
+    return page, SCRIPT_CSP.format(style="sha256-" + base64.b64encode(digest).decode("ascii"))
 
 
 class AgentOutput(WholeMessages):
@@ -225,10 +271,12 @@ class AgentConsoleInput(InputChannel):
     def call_state(self, call_id: str, tracker: Any) -> Dict[str, Any]:
         """What the console needs to rebuild a call after a reload (``tracker`` may be None: a new call)."""
         slots = {name: tracker.get_slot(name) if tracker is not None else None for name in CALL_SLOTS}
+        language = tracker.get_slot("language") if tracker is not None else None
         return {
             "call_id": call_id,
             "known": tracker is not None and bool(tracker.events),
-            "turns": call_turns(tracker.events, for_agent) if tracker is not None else [],
+            "language": language if language in LANGUAGES else DEFAULT,
+            "turns": call_turns(tracker.events, for_call) if tracker is not None else [],
             "slots": slots,
             "transfer": transfer_for(load_content(), slots["department"], slots["region"]),
             "notes": notes_json(self.store.call_notes(call_id)),
@@ -321,7 +369,7 @@ class AgentConsoleInput(InputChannel):
                 return json({"error": "a call id is 4 to 64 letters, digits, - or _"}, 400)
             if self.store.first_call(request.cookies.get(COOKIE, ""), call_id):
                 self.store.audit(current.username, "call", call_id)
-            return await answer_message(on_new_message, text, f"agent-{call_id}", AgentOutput(), self.name(), for_agent)
+            return await answer_message(on_new_message, text, f"agent-{call_id}", AgentOutput(), self.name(), for_call)
 
         @bp.get("/call/<call_id:str>")
         async def call(request: Request, call_id: str) -> HTTPResponse:
@@ -384,6 +432,18 @@ class AgentConsoleInput(InputChannel):
             body = await asyncio.to_thread(charts.svg, found, chart)
             resp = secure(response.raw(body, content_type="image/svg+xml"))
             resp.headers["Content-Security-Policy"] = CHART_CSP
+            return resp
+
+        @bp.get("/script")
+        async def guided_script(request: Request) -> HTTPResponse:
+            if not self.current(request):
+                return secure(response.redirect("/agent/", status=303))
+            language = request.args.get("language", DEFAULT)
+            if language not in LANGUAGES:
+                return json({"error": f"language is one of: {', '.join(LANGUAGES)}"}, 400)
+            page, csp = await asyncio.to_thread(guided_script_page, language, dt.date.today())
+            resp = secure(response.html(page))
+            resp.headers["Content-Security-Policy"] = csp
             return resp
 
         @bp.get("/directory")

@@ -23,7 +23,7 @@ from triage.content_schema import Content
 from triage.engine import default_region
 
 Message = Dict[str, Any]
-BOT_KEYS = ("text", "buttons", "custom", "part", "part_data")
+BOT_KEYS = ("text", "buttons", "custom", "part", "part_data", "language")  # language: render a reload in the call's
 TRANSFER_KINDS = ("phone",)  # what an agent can dial
 FALLBACK_CONTACT = "main_phone"  # when a department has no number to dial (e.g. the portal)
 

@@ -10,7 +10,9 @@ Everything is under ``/chat/`` on the Rasa server:
 - ``GET /chat/config``      what the widget shows from the content files: the
                             organization's name, the emergency and crisis numbers,
                             the ROI phone and its hours, the "can't answer" text
-                            (so no fact is written into the JavaScript);
+                            (so no fact is written into the JavaScript); in
+                            English, or with ``?language=es`` in Spanish (the
+                            widget asks in its own language);
 - ``GET /chat/favicon.svg`` the demo pages' icon. Not ``/favicon.ico``: Rasa mounts
                             each channel's routes under its own prefix and
                             ``rasa run`` owns the app, so a channel cannot add a
@@ -40,6 +42,7 @@ from channels.senders import refusal
 from handoff import routes as handoff_routes
 from triage.content import load_content, load_service_texts
 from triage.conversation_content import load_conversation
+from triage.language import DEFAULT, LANGUAGES
 from triage.render import Renderer
 
 logger = logging.getLogger(__name__)
@@ -93,11 +96,12 @@ class WebChatInput(InputChannel):
         async def inline_page(_: Request) -> HTTPResponse:
             return static_file("widget", "inline.html")
 
-        config = widget_config()
+        configs = {language: widget_config(language) for language in LANGUAGES}
 
         @bp.get("/config")
-        async def facts(_: Request) -> HTTPResponse:
-            return json(config)
+        async def facts(request: Request) -> HTTPResponse:
+            language = request.args.get("language", DEFAULT)
+            return json(configs.get(language, configs[DEFAULT]))
 
         for asset in ASSETS:
             bp.add_route(_asset_handler(asset), f"/{asset}", methods=["GET"], name=asset.replace(".", "_"))

@@ -445,6 +445,7 @@ class AgentWording(Strict):
     fallback: Text
     greeting: Text
     anything_else: Text
+    language_chosen: Text  # the console's words when the caller's language is set
     requests: Dict[str, Text]
     facts: Dict[str, Text]
     fact_values: Dict[str, Dict[str, Text]] = Field(default_factory=dict)

@@ -11,6 +11,14 @@ overdue path, the emergency and crisis answers, the neighbours we point
 elsewhere, and the opening and closing words. Rendered as Markdown and as a
 standalone HTML page for printing.
 Nothing here is typed by hand: change the content files and regenerate.
+
+In the caller's language: ``build_script(..., language="es")`` gives the script for
+a Spanish-speaking caller. What the agent says and asks, the caller's answers, the
+steps, checklist, contacts, rights, fees and deadlines are the content's Spanish
+texts; the script's own headings and labels for the agent ("Say:", "Checklist",
+the section names, the names of facts) stay in English, and the HTML marks the
+Spanish parts with ``lang="es"`` for screen readers. How callers word a question
+about an answer (conversation.yml ``faq``) has English examples only.
 """
 
 from __future__ import annotations
@@ -65,7 +73,7 @@ class Node:
 class Answer:
     route_id: str
     title: str
-    department: str
+    department: str  # empty: information only (no department)
     say: str
     steps: List[str]
     notes: List[str]
@@ -119,6 +127,12 @@ class Script:
     letter: str = ""
     safety: List[Tuple[str, str]] = field(default_factory=list)  # (kind, what to say)
     neighbours: List[Tuple[str, str]] = field(default_factory=list)
+    language: str = "en"  # the caller's: what is said and asked
+
+
+NO_DEPARTMENT = "Information only (no department)"  # a note for the agent: English
+# How each script names the caller's language for the agent (English, like every label).
+LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 
 
 def _value_label(value: str) -> str:
@@ -176,7 +190,7 @@ class ScriptBuilder:
                 base_key = base.route_id if isinstance(base, Route) else f"?{base.slot}"
                 if key == base_key:
                     continue
-                label = self.text(self.wording.facts[name])
+                label = self.wording.facts[name].get()  # a label for the agent: English
                 if (label, key) not in found:
                     found[(label, key)] = Shortcut(label, [], self.node(changed, MAX_DEPTH, shortcuts=False))
                 named = self.wording.fact_values.get(name, {}).get(value)
@@ -206,7 +220,7 @@ class ScriptBuilder:
         return Answer(
             route_id=route_id,
             title=card["title"],
-            department=card["department_name"] or "Information only (no department)",
+            department=card["department_name"] or "",
             say=self.render.fill(route.spec.summary, dept),
             steps=card["steps"],
             notes=[self.render.fill(n, dept) for n in route.spec.notes],
@@ -320,6 +334,7 @@ class ScriptBuilder:
             region_question=region_question,
             answers=answers,
             unreached=unreached,
+            language=self.language,
         )
         self.add_extras(script)
         return script
@@ -348,13 +363,31 @@ def _outcome_md(node: Node, titles: Dict[str, str]) -> str:
     return f"{node.ask}"
 
 
+def _for_caller(script: Script) -> str:
+    """The title's words for a script in another language than English."""
+    return (
+        "" if script.language == "en" else f", {LANGUAGE_NAMES.get(script.language, script.language)}-speaking caller"
+    )
+
+
+def _language_note(script: Script) -> str:
+    name = LANGUAGE_NAMES.get(script.language, script.language)
+    return (
+        f"Caller's language: {name}. Say and ask the words as written; the headings and notes for you are in English."
+    )
+
+
 def to_markdown(script: Script) -> str:
     titles = {a.route_id: a.title for a in script.answers}
     out = [
-        f"# Guided script: records and forms ({script.organization})",
+        f"# Guided script: records and forms ({script.organization}{_for_caller(script)})",
         "",
         f"Generated from the content files on {script.generated}. Do not edit by hand: run `make script`.",
         "",
+    ]
+    if script.language != "en":
+        out += [_language_note(script), ""]
+    out += [
         "Sections: 0. Opening, 1. What the caller needs, 2. Callers in Washington, 3. Answers,",
         "4. Questions about an answer, 5. Rights by state, 6. Fees, 7. Deadlines, 8. A late request,",
         "9. Emergencies and safety, 10. Not handled here, 11. Closing.",
@@ -400,7 +433,7 @@ def to_markdown(script: Script) -> str:
         out += [
             f"### {a.title} (#{a.route_id})",
             "",
-            f"**Department:** {a.department}",
+            f"**Department:** {a.department or NO_DEPARTMENT}",
             "",
             f"**Say:** {a.say}",
             "",
@@ -485,16 +518,26 @@ HTML_TEMPLATE = Path(__file__).resolve().parent / "templates" / "guided_script.h
 
 
 def to_html(script: Script) -> str:
+    from markupsafe import Markup
+
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     titles = {a.route_id: a.title for a in script.answers}
+    # the caller's language on every element that holds its words (the page's own is English)
+    lang = Markup(' lang="{0}"').format(script.language) if script.language != "en" else Markup("")
 
     def outcome(node: Node):
-        from markupsafe import Markup, escape
-
         if node.route_id:
-            return Markup('go to answer <a href="#{0}">{1}</a>').format(node.route_id, titles[node.route_id])
-        return escape(node.ask)
+            return Markup('go to answer <a href="#{0}"{1}>{2}</a>').format(node.route_id, lang, titles[node.route_id])
+        return Markup("<span{0}>{1}</span>").format(lang, node.ask)
 
     return env.from_string(HTML_TEMPLATE.read_text(encoding="utf-8")).render(
-        s=script, titles=titles, outcome=outcome, label=_label, fee_pages=FEE_EXAMPLE_PAGES
+        s=script,
+        titles=titles,
+        outcome=outcome,
+        label=_label,
+        fee_pages=FEE_EXAMPLE_PAGES,
+        no_department=NO_DEPARTMENT,
+        L=lang,
+        for_caller=_for_caller(script),
+        language_note=_language_note(script) if script.language != "en" else "",
     )

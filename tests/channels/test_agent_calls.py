@@ -197,3 +197,104 @@ def test_call_turns_skip_commands_and_render_for_the_agent():
     turns = call_turns(tracker().events, for_agent)
     assert turns[0]["caller"] is None and len(turns) == 4
     assert turns[-1]["messages"] == []  # the last message had no answer yet
+
+
+# -- the caller's language ----------------------------------------------------------
+
+
+def spanish_tracker(sender="agent-PBX-0043"):
+    from triage.language import load_language_words
+
+    domain = Domain.from_dict(
+        {"slots": {name: {"type": "any", "mappings": [{"type": "custom"}]} for name in ("department", "language")}}
+    )
+    made = DialogueStateTracker(sender, domain.slots)
+    confirm = load_language_words().confirm["es"]
+    for event in [
+        UserUttered("/greet"),
+        BotUttered("Hi!", data={"buttons": GREETING.data["buttons"]}, metadata={"part": "greeting", "language": "en"}),
+        UserUttered("Español"),
+        SlotSet("language", "es"),
+        BotUttered(confirm, metadata={"language": "es"}),
+        UserUttered("/greet"),
+        BotUttered(
+            "¡Hola!", data={"buttons": GREETING.data["buttons"]}, metadata={"part": "greeting", "language": "es"}
+        ),
+    ]:
+        made.update(event)
+    return made
+
+
+def test_for_call_words_the_language_choice_for_a_phone_call():
+    from channels.agent import for_call
+    from triage.content import load_agent_wording
+    from triage.language import load_language_words
+
+    wording, confirm = load_agent_wording(), load_language_words().confirm
+    for language in ("es", "en"):
+        shown = for_call([{"text": confirm[language], "language": language}])
+        assert shown == [{"text": wording.language_chosen.get(language), "language": language, "part": "language"}]
+    # the same words with buttons, or any other message, are the chat's as they are
+    question = {"text": confirm["es"], "buttons": [{"title": "Sí", "payload": "/affirm"}], "language": "es"}
+    assert for_call([question])[0]["text"] == confirm["es"]
+    greeting = for_call([{"text": "¡Hola!", "part": "greeting", "language": "es"}])[0]
+    assert greeting["text"] == wording.greeting.get("es") and greeting["language"] == "es"
+
+
+def test_the_call_says_its_language_and_its_turns_keep_theirs(console):
+    from triage.content import load_agent_wording
+
+    console.trackers = Trackers([tracker(), spanish_tracker()])
+    token, _ = signed_in(console)
+    _, english = call(console, "GET", "/call/PBX-0042", CALL, cookie=token)
+    assert english["language"] == "en"  # no language slot: English
+    _, state = call(console, "GET", "/call/PBX-0043", CALL, cookie=token)
+    assert state["language"] == "es"
+    wording = load_agent_wording()
+    first, chose, again = state["turns"]
+    assert first["messages"][0]["language"] == "en" and first["messages"][0]["text"] == wording.greeting.get()
+    assert chose["caller"] == "Español"
+    assert chose["messages"] == [{"text": wording.language_chosen.get("es"), "language": "es", "part": "language"}]
+    assert again["caller"] is None and again["messages"][0]["text"] == wording.greeting.get("es")
+    _, new = call(console, "GET", "/call/new-call-2", CALL, cookie=token)
+    assert new["language"] == "en"
+
+
+class ScriptRequest(FakeRequest):
+    def __init__(self, args=None, **kwargs):
+        super().__init__(**kwargs)
+        self.args = args or {}
+
+
+def script_page(console, args=None, cookie=None):
+    return asyncio.run(
+        console.routes[("GET", "/script")](ScriptRequest(args=args, cookie=cookie, path="/agent/script"))
+    )
+
+
+def test_the_guided_script_page_in_the_callers_language(console):
+    import base64
+    import hashlib
+    import html
+    import re
+
+    from triage.content import load_agent_wording
+
+    refused = script_page(console)
+    assert refused.status == 303 and refused.headers["location"] == "/agent/"
+    token, _ = signed_in(console)
+    opening = load_agent_wording().script.opening
+    english = script_page(console, cookie=token)
+    assert english.status == 200 and opening.get() in html.unescape(english.body.decode())
+    spanish = script_page(console, {"language": "es"}, cookie=token)
+    page = spanish.body.decode()
+    assert spanish.status == 200 and opening.get("es") in html.unescape(page) and 'lang="es"' in page
+    assert "Spanish-speaking caller" in page and "1. Find out what the caller needs" in page
+    # its CSP allows its own style sheet (by hash) and nothing else: no script at all
+    csp = spanish.headers["Content-Security-Policy"]
+    style = re.search(r"<style>(.*?)</style>", page, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    assert csp.startswith("default-src 'none'; ") and f"style-src 'sha256-{digest}'" in csp
+    assert "script-src" not in csp and "unsafe" not in csp
+    assert spanish.headers["X-Content-Type-Options"] == "nosniff"
+    assert script_page(console, {"language": "fr"}, cookie=token).status == 400

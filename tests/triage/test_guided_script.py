@@ -172,3 +172,105 @@ def test_the_html_prints_and_questions_are_read_out(script, pages):
     assert "Ask the caller" not in pages["md"] and "Ask the caller" not in pages["html"]
     for heading in ("Rights to records, by state", "Fees", "Deadlines", "A late request", "Emergencies", "Closing"):
         assert heading in pages["md"] and heading in pages["html"]
+
+
+# -- the script for a Spanish-speaking caller -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def script_es(content):
+    return build_script(content, load_agent_wording(), "es", today=dt.date(2026, 11, 21))
+
+
+@pytest.fixture(scope="module")
+def pages_es(script_es):
+    return {"md": to_markdown(script_es), "html": html.unescape(to_html(script_es))}
+
+
+def test_english_is_the_default(content, script, pages):
+    assert script.language == "en"
+    page = to_html(script)
+    assert page.count(' lang="') == 1 and '<html lang="en">' in page  # no part in another language
+    assert "Spanish" not in pages["html"] and "Spanish" not in pages["md"]
+    wording = load_agent_wording()
+    assert wording.greeting.get() in pages["html"] and wording.greeting.get("es") not in pages["html"]
+
+
+def test_the_spanish_script_says_and_asks_in_spanish(content, script_es, pages_es):
+    wording = load_agent_wording()
+    assert script_es.language == "es" and script_es.unreached == []
+    assert [a.route_id for a in script_es.answers] == list(content.routes)
+    said = [wording.script.opening, wording.greeting, wording.anything_else, wording.script.closing]
+    for slot, question in content.messages.questions.items():
+        said.append(wording.questions[slot])
+        said += [option.label for option in question.options]
+    said += [route.title for route in content.routes.values()]
+    said += [wording.script.rights_topics[topic] for topic in content.rights.topics]
+    for text in said:
+        assert text.get("es") != text.get("en"), text.get("en")  # every one has its own Spanish words
+        for page in pages_es.values():
+            assert text.get("es") in page, text.get("es")
+            assert text.get("en") not in page, text.get("en")
+    assert "Expedientes médicos" in pages_es["html"] and "¿" in pages_es["html"]
+
+
+def test_every_spanish_answer_has_its_steps_checklist_contacts(content, script, script_es, pages_es):
+    for english, spanish in zip(script.answers, script_es.answers):
+        assert spanish.route_id == english.route_id and spanish.title != english.title
+        assert len(spanish.steps) == len(english.steps) and len(spanish.include) == len(english.include)
+        for page in pages_es.values():
+            assert spanish.title in page and spanish.say in page
+            for text in spanish.steps + spanish.include + spanish.contacts + spanish.time_cost:
+                assert text in page, (spanish.route_id, text)
+        for text in english.steps + english.include:
+            assert text not in pages_es["html"], (english.route_id, text)
+
+
+def test_the_spanish_shortcuts_name_every_value_in_spanish(script_es):
+    """ "If the caller already said: ...": the caller's words, in Spanish (agent.yml
+    fact_values), never a value's English key."""
+    cuts = [cut for _, _, tree in script_es.requests for node in walk(tree) for cut in node.shortcuts]
+    assert cuts
+    names = {v.get("es") for values in load_agent_wording().fact_values.values() for v in values.values()}
+    assert [value for cut in cuts for value in cut.values if value not in names] == []
+
+
+def test_the_spanish_html_marks_the_callers_words_and_keeps_the_agents_in_english(script_es, pages_es):
+    page = to_html(script_es)
+    wording = load_agent_wording()
+    # the page is the agent's: its headings and labels in English...
+    assert '<html lang="en">' in page
+    assert "Spanish-speaking caller" in page.split("</title>")[0]
+    assert '<p class="language-note">Caller&#39;s language: Spanish.' in page
+    for heading in ("0. Opening", "1. Find out what the caller needs", "3. Answers", "6. Fees", "11. Closing"):
+        assert heading in page
+    assert page.count('<span class="label">Say:</span>') >= len(script_es.answers)
+    # ...and every part said to the caller is marked Spanish, for screen readers
+    opening = html.escape(wording.script.opening.get("es"), quote=True)
+    assert f'<span class="say" lang="es">{opening}</span>' in page
+    assert page.count('<ul class="checklist" lang="es">') == sum(1 for a in script_es.answers if a.include)
+    for answer in script_es.answers:
+        assert f'<h3 lang="es">{html.escape(answer.title, quote=True)}</h3>' in page
+    assert 'lang="en"' not in page.split("<body>")[1]
+    assert "<script" not in page.lower() and "http://" not in page
+
+
+def test_the_spanish_markdown_says_the_callers_language(pages_es):
+    md = pages_es["md"]
+    assert md.startswith("# Guided script: records and forms (") and "Spanish-speaking caller)" in md.splitlines()[0]
+    assert "Caller's language: Spanish." in md and "**Say:**" in md
+
+
+def test_make_script_writes_the_spanish_files_too(tmp_path):
+    run = [sys.executable, "-m", "scripts.guided_script", "--out"]
+    result = subprocess.run([*run, str(tmp_path / "all")], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in (tmp_path / "all").iterdir())
+    assert names == ["guided-script-es.html", "guided-script-es.md", "guided-script.html", "guided-script.md"]
+    spanish = (tmp_path / "all" / "guided-script-es.html").read_text(encoding="utf-8")
+    assert load_agent_wording().script.opening.get("es") in html.unescape(spanish)
+    result = subprocess.run([*run, str(tmp_path / "es"), "--language", "es"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in (tmp_path / "es").iterdir()) == ["guided-script-es.html", "guided-script-es.md"]
+    bad = subprocess.run([*run, str(tmp_path / "fr"), "--language", "fr"], cwd=ROOT, capture_output=True, text=True)
+    assert bad.returncode == 2 and not (tmp_path / "fr").exists()

@@ -310,3 +310,106 @@ def test_no_axe_violations_on_the_sign_in_page_and_the_console(chromium, server,
         assert found == [], f"axe violations in the console: {found}"
     finally:
         ctx.close()
+
+
+def test_a_spanish_speaking_caller(page, server, shot):
+    """Español for a call: what to say and ask, the answers and the checklist come in
+    Spanish, the console's own labels stay in English, and the call keeps its language
+    after a reload; the guided script for the call is the Spanish one."""
+    from triage.content import load_agent_wording
+
+    content, wording = load_content(), load_agent_wording()
+    sign_in(page, server)
+    ask = page.locator("#ac-ask")
+    ask.get_by_role("button", name="X-rays or scans").wait_for()
+    language = page.get_by_role("group", name="The caller speaks")
+    assert language.get_by_role("button", name="English").get_attribute("aria-pressed") == "true"
+    assert page.locator("#ac-call-language").inner_text() == "English"
+
+    language.get_by_role("button", name="Español").click()
+    ask.get_by_role("button", name="Radiografías o imágenes").wait_for()  # the opening question, now in Spanish
+    expect(page.locator("#ac-status")).to_have_text("Updated.")
+    assert wording.greeting.get("es") in ask.inner_text()
+    assert ask.locator(".ac-text").first.get_attribute("lang") == "es"
+    assert language.get_by_role("button", name="Español").get_attribute("aria-pressed") == "true"
+    assert page.locator("#ac-call-language").inner_text() == "Spanish"
+    history = page.locator("#ac-history").inner_text()
+    assert "Caller: Español" in history and wording.language_chosen.get("es") in history
+    assert "escriba ENGLISH" not in history  # the chat's words are not read to a caller
+
+    answer(page, "Radiografías o imágenes")
+    assert wording.questions["imaging_kind"].get("es") in ask.inner_text()
+    answer(page, "Radiografías dentales")
+    said = page.locator("#ac-history li.ac-said-by-caller span[lang=es]")
+    assert said.all_inner_texts() == ["Radiografías o imágenes", "Radiografías dentales"]
+    route = content.routes["roi_dental_eye_images"]
+    department = page.locator("#ac-department").inner_text()
+    assert content.departments["roi"].name.get("es") in department and route.title.get("es") in department
+    checklist = page.locator("#ac-checklist")
+    assert checklist.locator("input[type=checkbox]").count() >= 2
+    assert checklist.locator("label").first.get_attribute("lang") == "es"
+    assert "Su nombre completo" in checklist.inner_text()  # the content's Spanish checklist
+    assert "Pasos:" in page.locator("#ac-say-text").inner_text()
+    # the console's own words stay English
+    for heading in ("Department", "Say", "Ask", "Checklist", "Contacts", "Transfer to", "This call so far"):
+        assert page.get_by_role("heading", name=heading, exact=True).count() == 1
+    assert "No question. Read the Say part." in ask.inner_text()
+    shot(page, "spanish")
+
+    page.reload()
+    expect(page.locator("#ac-status")).to_have_text("Call restored.")
+    assert page.locator("#ac-call-language").inner_text() == "Spanish"
+    assert route.title.get("es") in page.locator("#ac-department").inner_text()
+    assert "Su nombre completo" in page.locator("#ac-checklist").inner_text()
+
+    link = page.locator("#ac-script-link")
+    assert link.get_attribute("href") == "/agent/script?language=es"
+    script = page.request.get(f"{server['base']}/agent/script?language=es")
+    assert script.ok and "script-src" not in script.headers["content-security-policy"]
+    assert "style-src 'sha256-" in script.headers["content-security-policy"]
+    text = script.text()
+    assert wording.script.opening.get("es") in text and "1. Find out what the caller needs" in text
+    assert page.request.get(f"{server['base']}/agent/script?language=fr").status == 400
+
+    # and back to English: the next answer is in English again
+    language.get_by_role("button", name="English").click()
+    expect(page.locator("#ac-call-language")).to_have_text("English")
+    assert wording.language_chosen.get("en") in page.locator("#ac-say-text").inner_text()
+
+
+def test_no_axe_violations_with_a_spanish_speaking_caller(chromium, server, shot):
+    """axe-core on the console in the middle of a Spanish call (the Spanish parts
+    marked lang="es" among the English labels) and on the guided script, Spanish and English."""
+    from tests.web.test_widget import wait_until
+    from tests.web.test_widget_ux import AXE, run_axe
+
+    assert AXE.exists(), "node_modules/axe-core is missing: run `npm ci --no-audit --no-fund` (make test does)"
+    ctx = chromium.new_context(viewport={"width": 1280, "height": 800}, bypass_csp=True)
+    try:
+        page = ctx.new_page()
+        page.set_default_timeout(60_000)
+        sign_in(page, server)
+        ask = page.locator("#ac-ask")
+        ask.get_by_role("button", name="X-rays or scans").wait_for()
+        page.get_by_role("group", name="The caller speaks").get_by_role("button", name="Español").click()
+        wait_until(page, "document.querySelector('.ac-lang[data-language=es]').getAttribute('aria-pressed') === 'true'")
+        ask.get_by_role("button", name="Radiografías o imágenes").wait_for()
+        expect(page.locator("#ac-status")).to_have_text("Updated.")
+        answer(page, "Radiografías o imágenes")
+        answer(page, "Radiografías dentales")
+        assert page.locator("#ac-checklist label[lang=es]").count() >= 2
+        shot(page, "axe-spanish")
+        found = run_axe(page)
+        assert found == [], f"axe violations in the console with a Spanish-speaking caller: {found}"
+
+        page.goto(f"{server['base']}/agent/script?language=es")
+        page.locator("h2#closing").wait_for()
+        assert page.locator("html").get_attribute("lang") == "en" and page.locator("[lang=es]").count() > 100
+        found = run_axe(page)
+        assert found == [], f"axe violations in the Spanish guided script: {found}"
+        page.goto(f"{server['base']}/agent/script")
+        page.locator("h2#closing").wait_for()
+        assert page.locator("[lang=es]").count() == 0
+        assert run_axe(page) == [], "axe violations in the English guided script"
+    finally:
+        ctx.close()

@@ -5,6 +5,10 @@
  * The current call id is kept in sessionStorage: after a reload the console asks
  * the server for the call (GET /agent/call/<id>) and replays its turns. Numbers
  * to transfer to come from the server (GET /agent/directory, from content).
+ * The caller's language: "English" / "Español" send that word into the call like
+ * the caller's own words (the conversation step switches), so what to say and ask,
+ * the checklist and the answers come in the caller's language; the console's own
+ * labels stay in English. Each message says its language (lang on what is shown).
  */
 (function () {
   "use strict";
@@ -12,6 +16,10 @@
   var csrf = null;
   var callId = sessionStorage.getItem("agent-call");
   var busy = false;
+  var LANGUAGE_NAMES = { en: "English", es: "Spanish" };  // for the agent, in English
+  var CHOICE_WORDS = { en: "English", es: "Español" };     // what the buttons send: content/languages.yml reads it
+  var callLanguage = "en";
+  var callerTurns = 0;  // the caller's turns so far, language choices aside
 
   function $(id) { return document.getElementById(id); }
   function el(tag, className, text) {
@@ -55,18 +63,39 @@
     return box;
   }
 
-  function history(who, text) {
+  // The caller's language as the latest message says it.
+  function showLanguage(language) {
+    if (!LANGUAGE_NAMES[language]) { return; }
+    callLanguage = language;
+    $("ac-call-language").textContent = LANGUAGE_NAMES[language];
+    Array.prototype.forEach.call(document.querySelectorAll(".ac-lang"), function (b) {
+      b.setAttribute("aria-pressed", String(b.getAttribute("data-language") === language));
+    });
+    $("ac-script-link").href = "/agent/script" + (language === "en" ? "" : "?language=" + language);
+    $("ac-script-language").textContent = LANGUAGE_NAMES[language];
+  }
+  function inLanguage(node, language) {
+    if (LANGUAGE_NAMES[language]) { node.lang = language; }
+    return node;
+  }
+  function isChoice(text) {
+    return Object.keys(CHOICE_WORDS).some(function (k) { return CHOICE_WORDS[k] === text; });
+  }
+
+  // language: the words' own, when known (a Spanish answer, a Spanish button's title)
+  function history(who, text, language) {
     var item = el("li", "ac-said-by-" + who);
     item.appendChild(el("strong", null, who === "caller" ? "Caller: " : "Script: "));
-    item.appendChild(document.createTextNode(text));
+    item.appendChild(LANGUAGE_NAMES[language] ? inLanguage(el("span", null, text), language) : document.createTextNode(text));
     $("ac-history").appendChild(item);
   }
 
-  function showCard(card) {
+  function showCard(card, language) {
     var dept = $("ac-department");
     clear(dept);
-    dept.appendChild(el("p", "ac-dept-name", card.department_name || "Information only"));
-    if (card.title) { dept.appendChild(el("p", "ac-dept-title", card.title)); }
+    dept.appendChild(card.department_name ? inLanguage(el("p", "ac-dept-name", card.department_name), language)
+      : el("p", "ac-dept-name", "Information only"));
+    if (card.title) { dept.appendChild(inLanguage(el("p", "ac-dept-title", card.title), language)); }
     var check = $("ac-checklist");
     clear(check);
     if (card.include && card.include.length) {
@@ -76,7 +105,7 @@
         var box = el("input");
         box.type = "checkbox";
         box.id = "ac-check-" + i;
-        var lab = el("label", null, item);
+        var lab = inLanguage(el("label", null, item), language);
         lab.htmlFor = box.id;
         li.appendChild(box);
         li.appendChild(lab);
@@ -88,7 +117,7 @@
     }
     var contacts = $("ac-contacts");
     clear(contacts);
-    contacts.appendChild(contactList(card.contacts || []));
+    contacts.appendChild(inLanguage(contactList(card.contacts || []), language));
     if (card.department) { showTransfer(findTransfer(card.department, card.region)); }
   }
 
@@ -175,39 +204,46 @@
 
   function showTurn(messages) {
     var say = $("ac-say-text"), ask = $("ac-ask");
+    // The answer to a language choice only says so: the question asked before stays.
+    var languageOnly = messages.length > 0 && messages.every(function (m) { return m.part === "language"; });
+    var latest = null;
+    messages.forEach(function (m) { latest = LANGUAGE_NAMES[m.language] ? m.language : latest; });
+    if (latest) { showLanguage(latest); }
     clear(say);
-    clear(ask, "No question. Read the Say part.");
+    if (!languageOnly) { clear(ask, "No question. Read the Say part."); }
     var asked = false;
     messages.forEach(function (m) {
       // Each message is one reply part, whole: its text, buttons and card together.
-      if (m.custom && m.custom.type === "department_card") { showCard(m.custom); }
+      if (m.custom && m.custom.type === "department_card") { showCard(m.custom, m.language); }
       if (m.custom && m.custom.type === "letter") {
-        if (typeof m.text === "string" && m.text) { say.appendChild(richText(m.text)); }
+        if (typeof m.text === "string" && m.text) { say.appendChild(inLanguage(richText(m.text), m.language)); }
         var block = el("section", "ac-readout");
-        block.appendChild(el("h3", null, "Read out: " + (m.custom.title || "letter")));
-        block.appendChild(el("pre", "ac-letter", m.custom.text || ""));
+        var heading = el("h3", null, "Read out: ");
+        heading.appendChild(m.custom.title ? inLanguage(el("span", null, m.custom.title), m.language) : document.createTextNode("letter"));
+        block.appendChild(heading);
+        block.appendChild(inLanguage(el("pre", "ac-letter", m.custom.text || ""), m.language));
         say.appendChild(block);
         return;
       }
       if (m.buttons && m.buttons.length) {
         if (!asked) { clear(ask); asked = true; }
-        ask.appendChild(richText(m.text || ""));
+        ask.appendChild(inLanguage(richText(m.text || ""), m.language));
         var group = el("div", "ac-answers");
         group.setAttribute("role", "group");
         group.setAttribute("aria-label", "The caller's answer");
         m.buttons.forEach(function (b) {
-          var button = el("button", "ac-answer", b.title);
+          var button = inLanguage(el("button", "ac-answer", b.title), m.language);
           button.type = "button";
-          button.addEventListener("click", function () { sendMessage(b.payload, b.title); });
+          button.addEventListener("click", function () { sendMessage(b.payload, b.title, m.language); });
           group.appendChild(button);
         });
         ask.appendChild(group);
-        history("script", m.text || "");
+        history("script", m.text || "", m.language);
         return;
       }
       if (typeof m.text === "string") {
-        if (!say.childNodes.length) { history("script", m.text.split("\n")[0]); }
-        say.appendChild(richText(m.text));
+        if (!say.childNodes.length) { history("script", m.text.split("\n")[0], m.language); }
+        say.appendChild(inLanguage(richText(m.text), m.language));
       }
     });
     if (asked && !messages.some(function (m) { return m.custom && m.custom.type === "department_card"; })) {
@@ -232,18 +268,36 @@
     });
   }
 
-  function sendMessage(text, shown) {
-    if (busy || !callId || !text || !text.trim()) { return; }
+  // One turn; the promise says whether the assistant answered.
+  function sendMessage(text, shown, language) {
+    if (busy || !callId || !text || !text.trim()) { return Promise.resolve(false); }
     busy = true;
-    if (shown !== null) { history("caller", shown || text); }
+    if (shown !== null) {
+      history("caller", shown || text, shown ? language : null);
+      if (!isChoice(text)) { callerTurns += 1; }
+    }
     $("ac-status").textContent = "Working…";
-    post("message", { call_id: callId, message: text }).then(function (messages) {
+    return post("message", { call_id: callId, message: text }).then(function (messages) {
       showTurn(messages);
       $("ac-status").textContent = "Updated.";
+      return true;
     }).catch(function () {
       $("ac-status").textContent = "The assistant did not answer. Try again.";
-    }).then(function () { busy = false; });
+      return false;
+    }).then(function (answered) { busy = false; return answered; });
   }
+
+  // The caller's language, chosen by the agent: the word goes into the call; at the
+  // start of a call the opening question is asked again, now in that language.
+  function chooseLanguage(language) {
+    if (busy || !callId || language === callLanguage) { return; }
+    sendMessage(CHOICE_WORDS[language]).then(function (answered) {
+      if (answered && callerTurns === 0) { sendMessage("/greet", null); }
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll(".ac-lang"), function (b) {
+    b.addEventListener("click", function () { chooseLanguage(b.getAttribute("data-language")); });
+  });
 
   function newId() {
     var bytes = new Uint8Array(6);
@@ -263,6 +317,8 @@
     clear($("ac-ask"));
     showTransfer(null);
     showNotes({ outcome: "", notes: "", agent: null, updated: null });
+    showLanguage("en");
+    callerTurns = 0;
     busy = false;
   }
 
@@ -276,9 +332,13 @@
   function restoreCall(state) {
     resetCall(state.call_id);
     state.turns.forEach(function (turn) {
-      if (turn.caller) { history("caller", turn.caller); }
+      if (turn.caller) {
+        history("caller", turn.caller);
+        if (!isChoice(turn.caller)) { callerTurns += 1; }
+      }
       if (turn.messages.length) { showTurn(turn.messages); }
     });
+    showLanguage(state.language || "en");
     if (state.transfer) { showTransfer(state.transfer); }
     showNotes(state.notes);
     $("ac-status").textContent = "Call restored.";
