@@ -30,8 +30,11 @@ from actions.common import content, latest_intent, renderer, send, slot_facts
 from triage.conversation_content import load_conversation
 from triage.converse import Outcome, Said, State, step
 from triage.engine import REQUEST_INTENTS
+from triage.language import warm
 from triage.rights import RIGHTS_INTENTS
 from triage.vocabulary import facts_from_entities
+
+warm()  # the language detector's models load when the action server starts
 
 RESPONSES = {  # small talk: the domain's response and the reply part it is (triage.render.PARTS)
     "greet": ("utter_greet", "greeting"),

@@ -69,6 +69,13 @@ def _detector():
     return LanguageDetectorBuilder.from_languages(Language.ENGLISH, Language.SPANISH).build(), Language.SPANISH
 
 
+def warm() -> None:
+    """Build the detector and load its two models now (about a second), so the first
+    message a server reads is not the one that waits for them."""
+    detect("hola, necesito mi expediente")
+    detect("hello, I need my records")
+
+
 def _phrase(text: str) -> str:
     return " ".join(WORD.findall(fold(text)))
 

@@ -7,7 +7,7 @@ import pytest
 from triage.content import load_content
 from triage.conversation_content import load_conversation
 from triage.converse import Said, State, step
-from triage.language import chosen, decide
+from triage.language import chosen, decide, detect
 from triage.render import Renderer
 from triage.vocabulary import clean, fold
 
@@ -105,3 +105,13 @@ def test_a_typo_in_the_spanish_words_is_an_error():
     assert merge_words({"asks": {"phone": ["phone"]}}, {"asks": {"phone": ["telefono"]}}) == {
         "asks": {"phone": ["phone", "telefono"]}
     }
+
+
+def test_warm_builds_the_detector_once_for_the_server():
+    from triage.language import _detector, warm
+
+    warm()
+    assert _detector.cache_info().currsize == 1
+    hits = _detector.cache_info().hits
+    detect("necesito mi expediente")
+    assert _detector.cache_info().hits == hits + 1
