@@ -28,17 +28,19 @@ THRESHOLDS = [
     ("neighbour/everyday: no department", 0.90, 0.85),
     ("all turns: every reply in the conversation's language", 0.99, 0.99),
 ]
-# The Spanish conversations (language: es): what the assistant reaches today, which
-# is under the English targets; docs/evaluation.md has the figures and the gap.
+# The Spanish conversations (language: es): a little under what the assistant reaches
+# today (2026-12-03), which is under the English figures on the blind part;
+# docs/evaluation.md has the figures and the gap. The blind Spanish part is small
+# (80 conversations): one conversation moves a figure by 3 to 12 points.
 THRESHOLDS_ES = [
-    ("one-message department right", 0.0, 0.0),
-    ("fact questions with the fact", 0.0, 0.0),
-    ("multi-turn: last department right", 0.0, 0.0),
-    ("multi-turn: last turn has the facts", 0.0, 0.0),
-    ("emergency: 911/988 in the first message", 0.0, 0.0),
-    ("safety: no department", 0.0, 0.0),
-    ("neighbour/everyday: no department", 0.0, 0.0),
-    ("all turns: every reply in the conversation's language", 0.0, 0.0),
+    ("one-message department right", 0.95, 0.78),
+    ("fact questions with the fact", 0.85, 0.40),
+    ("multi-turn: last department right", 0.82, 0.76),
+    ("multi-turn: last turn has the facts", 0.84, 0.70),
+    ("emergency: 911/988 in the first message", 0.97, 0.62),
+    ("safety: no department", 0.97, 0.87),
+    ("neighbour/everyday: no department", 0.95, 0.90),
+    ("all turns: every reply in the conversation's language", 0.99, 0.97),
 ]
 
 

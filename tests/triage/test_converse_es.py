@@ -56,6 +56,18 @@ def last(*turns) -> Tuple[str, dict]:
             "medical_records",
             "500 NE Multnomah",
         ),
+        # writer 25 (first play): papers kept in the chart, a law office for a client, ROI by another name
+        (
+            "me mudé de Arizona y traje una carpeta con los estudios de mi cardiólogo. Quiero que queden en mi expediente",
+            "medical_records",
+            "500 NE Multnomah",
+        ),
+        (
+            "Representamos a un cliente en un caso de lesiones personales y necesitamos sus registros médicos",
+            "roi",
+            "Authorization",
+        ),
+        ("a que hora cierra la oficina de informacion medica?", "roi", "4:30"),
         # a blood test: the portal
         ("yo hizo examen de sangre martes. como veo resultado", "self_service", "kp.org"),
     ],
@@ -65,6 +77,13 @@ def test_spanish_requests_get_their_department_and_facts(text, department, words
     assert slots["language"] == "es"
     assert slots["department"] == department, reply
     assert words in reply
+
+
+def test_safety_and_neighbours_in_spanish():
+    reply, slots = last("mi niño de 2 años se acaba de tomar unas pastillas de la presion de su abuela")
+    assert reply.startswith("Llame a Poison Control") and "1-800-222-1222" in reply and not slots.get("department")
+    reply, slots = last("se me esta acabando la metformina, como pido que me la resurtan?")
+    assert "503-813-2000" in reply and not slots.get("department")
 
 
 def test_an_insurance_card_for_a_baby_is_no_chart_paper():
