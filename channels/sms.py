@@ -59,10 +59,13 @@ logger = logging.getLogger(__name__)
 
 CHANNEL = "sms"
 MAX_BODY = 1600  # the longest text Twilio delivers; anything longer is not a real SMS
-STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"}
+# Twilio's own opt-out words, and Spanish ones (which Twilio does not act on by default:
+# the assistant goes silent for them all the same)
+STOP_WORDS = {"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "ALTO", "PARAR", "BAJA", "DETENER"}
 START_WORDS = {"START", "UNSTOP"}
 RESUME_WHEN_STOPPED = {"YES"}  # Twilio also opts a number back in on YES (only after a STOP)
-HELP_WORDS = {"HELP", "INFO"}
+HELP_WORDS = {"HELP", "INFO", "AYUDA"}
+SPANISH_WORDS = {"AYUDA"}  # a keyword that asks for its answer in Spanish
 MORE_WORDS = {"more", "mas"}  # "más" folds to "mas"
 MORE_FILLER = {"please", "pls", "plz", "send", "me", "por", "favor", "tell", "some", "the", "rest"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -212,8 +215,10 @@ class SmsInput(InputChannel):
         content = load_content()
         return Renderer(content), load_sms_texts()
 
-    def say(self, key: str) -> HTTPResponse:
+    def say(self, key: str, language: Optional[str] = None) -> HTTPResponse:
         renderer, texts = self.texts()
+        if language and language != renderer.language:
+            renderer = Renderer(renderer.content, language)
         return twiml([plain(renderer.fill(getattr(texts, key)))])
 
     @staticmethod
@@ -348,14 +353,16 @@ class SmsInput(InputChannel):
                 await self._set_paused(agent, sender_id, False)
                 return self.say("resumed")
             return twiml([])  # opted out: nothing reaches the assistant, nothing is sent
+        # the conversation's language (triage/language.py), or the keyword's own
+        language = tracker.get_slot("language") if tracker is not None else None
         if word in HELP_WORDS:
-            return self.say("help")
+            return self.say("help", "es" if word in SPANISH_WORDS else language)
         if asks_more(body):
             return await self._more(agent, sender_id, sid)
         if not body:
-            return self.say("empty")
+            return self.say("empty", language)
         if len(body) > MAX_BODY:
-            return self.say("too_long")
+            return self.say("too_long", language)
 
         text = match_choice(body, offered_choices(tracker)) or guard.prepare(body)  # identifiers masked
         collector = SmsOutput()

@@ -25,7 +25,7 @@ import pytest
 from rasa.core.lock_store import InMemoryLockStore
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import BotUttered, UserUttered
+from rasa.shared.core.events import BotUttered, SlotSet, UserUttered
 from sanic import Sanic
 from twilio.request_validator import RequestValidator
 
@@ -517,6 +517,27 @@ def test_help_says_what_this_is_and_gives_the_roi_phone(server):
     [text] = messages(server.text("help")[2])
     assert ROI_PHONE in text and "medical records" in text
     assert server.assistant.received == []
+
+
+def test_help_in_spanish_for_ayuda_and_in_a_spanish_conversation(server):
+    [text] = messages(server.text("AYUDA")[2])
+    assert text.startswith("Esta linea") and ROI_PHONE in text  # Spanish, in GSM-7 ('í' dropped, 'é' kept)
+    server.text("hola")
+    tracker = server.tracker()
+    tracker.update(SlotSet("language", "es"))
+    asyncio.run_coroutine_threadsafe(server.store.save(tracker), server.loop).result(timeout=30)
+    [text] = messages(server.text("HELP")[2])
+    assert text.startswith("Esta linea") and ROI_PHONE in text
+    [text] = messages(server.text("   ")[2])
+    assert text.startswith("Su texto llego vacio")
+    assert [m.text for m in server.assistant.received] == ["hola"]
+
+
+def test_spanish_stop_words_end_the_conversation_too(server):
+    server.text("hola")
+    assert messages(server.text("Alto")[2]) == []
+    assert server.tracker().is_paused()
+    assert messages(server.text("AYUDA")[2]) == []
 
 
 def test_keywords_are_whole_messages_only():
