@@ -749,10 +749,16 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     if find(conversation.definition_markers, reading.text):
         named = []
         for key, definition in content.definitions.items():
-            term = clean(definition.term.get()).split()[0]
-            where = reading.text.rfind(term)
-            if find([term], reading.text):
-                named.append((where, key, definition))
+            terms = [clean(definition.term.get()).split()[0]]
+            spanish = clean(definition.term.get("es")).split()
+            if len(spanish) > 1 and spanish[0] == "licencia" and len(spanish[1]) > 4:
+                terms.append(spanish[1])  # "licencia intermitente": its own word
+            elif len(spanish) == 1:
+                terms.append(spanish[0])  # "autorizacion"
+            for term in terms:
+                if find([term], reading.text):
+                    named.append((reading.text.rfind(term), key, definition))
+                    break
         if named:
             # "what's the difference between A and B": both; else the last one named
             chosen = sorted(named) if "differen" in reading.text or " vs" in reading.text else [max(named)]

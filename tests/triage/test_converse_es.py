@@ -86,6 +86,49 @@ def test_safety_and_neighbours_in_spanish():
     assert "503-813-2000" in reply and not slots.get("department")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # writer 26 (first play): pain going on for half an hour is no past pain
+        "oiga me esta doliendo bien feo el pecho desde hace como media hora, se me corre al brazo izquierdo",
+        "comí unas galletas que tenían maní y se me está cerrando la garganta, tengo los labios hinchados",
+        "quiero mis records del embarazo pero ahorita tengo un dolor de cabeza horrible, veo lucecitas. tengo 35 semanas",
+    ],
+)
+def test_spanish_emergencies_come_first(text):
+    reply, slots = last(text)
+    assert reply.startswith("Esto puede ser una emergencia") and "911" in reply and not slots.get("department")
+
+
+@pytest.mark.parametrize(
+    "text, department",
+    [
+        (
+            "Hace un año tuve un intento de suicidio. Hoy estoy estable y mi psicóloga de fuera me pide mis expedientes",
+            "roi",
+        ),
+        (
+            "mi hija tiene epilepsia y en la escuela piden un plan de tratamiento pa sus convulsiones firmado por la doctora",
+            "clinical_team",
+        ),
+        (
+            "la semana pasada fui a urgencias por un dolor en el pecho, fue ansiedad y ya estoy bien. quiero el resumen de esa visita",
+            "self_service",
+        ),
+    ],
+)
+def test_spanish_look_alikes_get_their_request(text, department):
+    reply, slots = last(text)
+    assert slots["department"] == department, reply
+
+
+def test_spanish_definitions_by_their_own_word():
+    reply, _ = last("q significa licencia intermitente")
+    assert reply.startswith("Licencia intermitente:")
+    reply, slots = last("que es la autorizacion q me piden pa mandar mis records a otra persona")
+    assert reply.startswith("Autorización:") and "tinta" in reply and slots["department"] == "roi"
+
+
 def test_an_insurance_card_for_a_baby_is_no_chart_paper():
     reply, slots = last("como agrego a mi bebe recien nacido a mi seguro d kaiser")
     assert not slots.get("department")
