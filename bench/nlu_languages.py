@@ -1,6 +1,8 @@
 """One bilingual NLU model, or one model per language behind a router? (issue 15)
 
     python -m bench.nlu_languages          # ~5 minutes: trains three NLU models
+    python -m bench.nlu_languages --lemmas # ~4 minutes: the bilingual model with and
+                                           # without Spanish lemmas in the spaCy pipeline
 
 Trains, with our config.yml, in a temporary folder:
 
@@ -41,7 +43,7 @@ def examples(path: Path) -> List[Tuple[str, str]]:
     return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
 
 
-def train(name: str, files: List[Path], work: Path) -> Path:
+def train(name: str, files: List[Path], work: Path, config: str = "config.yml") -> Path:
     folder = work / name
     folder.mkdir()
     for path in files:
@@ -54,7 +56,7 @@ def train(name: str, files: List[Path], work: Path) -> Path:
             "train",
             "nlu",
             "--config",
-            "config.yml",
+            config,
             "--nlu",
             str(folder),
             "--out",
@@ -88,7 +90,39 @@ def scores(gold: List[str], got: List[str]) -> Tuple[float, float]:
     return accuracy, float(f1_score(gold, got, average="macro", labels=sorted(set(gold)), zero_division=0))
 
 
+def lemmas() -> int:
+    """The bilingual model on two spaCy pipelines: English lemmas only, and English
+    plus the Spanish lemmas of the words in the Spanish data (nlu_pipeline/build.py)."""
+    from nlu_pipeline.build import build
+
+    data = ROOT / "data"
+    english = [p for p in sorted(data.glob("nlu*.yml")) if not p.name.startswith("nlu_es_")]
+    spanish = [data / name for name in SPANISH_TRAIN]
+    sets = {"English holdout": examples(ENGLISH_TEST), "Spanish, writer B": examples(SPANISH_TEST)}
+    rows: Dict[str, Dict[str, Tuple[float, float]]] = {s: {} for s in sets}
+    with tempfile.TemporaryDirectory(prefix="nlu-lemmas-") as tmp:
+        work = Path(tmp)
+        for name, with_spanish in (("English lemmas only", False), ("English + Spanish lemmas", True)):
+            key = "es" if with_spanish else "en"
+            pipeline = build(work / f"pipeline_{key}", spanish=with_spanish)
+            config = work / f"config_{key}.yml"
+            text = (ROOT / "config.yml").read_text(encoding="utf-8")
+            assert "model: build/spacy_pipeline" in text
+            config.write_text(text.replace("model: build/spacy_pipeline", f"model: {pipeline}"), encoding="utf-8")
+            model = train(f"bilingual_{key}", english + spanish, work, str(config))
+            for set_name, pairs in sets.items():
+                texts, gold = [t for t, _ in pairs], [i for _, i in pairs]
+                rows[set_name][name] = scores(gold, predict(model, texts))
+    print("| bilingual model | " + " | ".join(f"{s}: accuracy / macro F1 (n={len(sets[s])})" for s in sets) + " |")
+    print("|---|" + "---|" * len(sets))
+    for name in rows["English holdout"]:
+        print(f"| {name} | " + " | ".join(f"{rows[s][name][0]:.3f} / {rows[s][name][1]:.3f}" for s in sets) + " |")
+    return 0
+
+
 def main() -> int:
+    if "--lemmas" in sys.argv[1:]:
+        return lemmas()
     from triage.language import detect
 
     data = ROOT / "data"
