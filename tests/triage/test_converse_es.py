@@ -68,6 +68,31 @@ def last(*turns) -> Tuple[str, dict]:
             "Authorization",
         ),
         ("a que hora cierra la oficina de informacion medica?", "roi", "4:30"),
+        # writer 27 (first play): a typo, dental x-rays for an outside orthodontist,
+        # an asthma plan for school, an advance directive, a disability form, a DMV form
+        ("mi mama nesesita su cartilla de bacunas pa su trabajo nuevo", "self_service", "kp.org"),
+        (
+            "a mi hijo le piden las radiografías de los dientes que le tomaron en Kaiser Dental, para el ortodoncista",
+            "roi",
+            "PowerShare",
+        ),
+        (
+            "La escuela pide que el pediatra llene un plan para su asma. ¿Lo mando a Release of Information?",
+            "clinical_team",
+            "kp.org",
+        ),
+        (
+            "mi abogado me preparó mis directivas anticipadas. Deseo que Kaiser las conserve en mi historial clínico",
+            "medical_records",
+            "500 NE Multnomah",
+        ),
+        ("Tengo que mandar un formulario de discapacidad que me dieron en el trabajo", "roi", "nw.roi@kp.org"),
+        (
+            "el DMV me pide que el doctor llene un formulario medico para renovar mi licencia comercial",
+            "clinical_team",
+            "kp.org",
+        ),
+        ("cuantos dias tarda en salir el formulario del FMLA en kp.org despues de pedirlo?", "leave_form", "7 días"),
         # a blood test: the portal
         ("yo hizo examen de sangre martes. como veo resultado", "self_service", "kp.org"),
     ],
@@ -127,6 +152,11 @@ def test_spanish_definitions_by_their_own_word():
     assert reply.startswith("Licencia intermitente:")
     reply, slots = last("que es la autorizacion q me piden pa mandar mis records a otra persona")
     assert reply.startswith("Autorización:") and "tinta" in reply and slots["department"] == "roi"
+
+
+def test_a_short_spanish_message_with_a_place_is_answered_in_spanish():
+    reply, slots = last("mis records. vivo en spokane valley")
+    assert slots["language"] == "es" and "509-241-7824" in reply and "Vaya a" in reply
 
 
 def test_an_insurance_card_for_a_baby_is_no_chart_paper():
