@@ -81,6 +81,8 @@ JOINTS = (
     " y ",
 )
 SMALL_TALK = ("greet", "goodbye", "thank", "affirm", "deny")
+# the law's answer for a time or a cost asked in words
+LAW_ASKS = {"time": "ask_records_deadline", "cost": "ask_records_fees"}
 # A department named alone gets the answer of its most common request.
 REPRESENTATIVE = {
     "roi": ("records", {"record_kind": "full_record"}),
@@ -479,6 +481,21 @@ def pick_requests(said: Said, reading: Reading, needs_words: Sequence[str] = ())
     return list(dict.fromkeys(ordered))[:2]
 
 
+def _definition_words(content: Content, key: str) -> List[str]:
+    """The words that name a definition, one per language: its term's first word,
+    or, when other terms start with the same word ("licencia continua", "licencia
+    intermitente"), the word after it if that one is long enough to be its own."""
+    words = []
+    for language in ("en", "es"):
+        firsts = {clean(d.term.get(language)).split()[0] for k, d in content.definitions.items() if k != key}
+        term = clean(content.definitions[key].term.get(language)).split()
+        if term[0] not in firsts:
+            words.append(term[0])
+        elif len(term) > 1 and len(term[1]) > 4:
+            words.append(term[1])
+    return list(dict.fromkeys(words))
+
+
 def step(content: Content, conversation: ConversationContent, render: Renderer, state: State, said: Said) -> Outcome:
     """The replies and the slots to set for what was said, given the state.
 
@@ -661,10 +678,8 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         )
 
     # 5. a correction of what was said
-    records_meant = (
-        said.intent == "request_records" and said.confidence >= NLU_SURE
-    ) or (  # "I want YOUR records sent"
-        # "no, the other way round: Kaiser sends my records to my new doctor"
+    # "I want YOUR records sent"; "no, the other way round: Kaiser sends my records to my new doctor"
+    records_meant = (said.intent == "request_records" and said.confidence >= NLU_SURE) or (
         state.request != "records"
         and bool(reading.facts.get("recipient"))
         and bool(find(conversation.send_markers, reading.text))
@@ -720,9 +735,8 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         intent = said.intent or ""
         # which of the law's answers: the words outrank NLU when they ask only one of
         # time or cost ("cuantos dias tienen por ley" is the deadline, not the fees)
-        by_ask = {"time": "ask_records_deadline", "cost": "ask_records_fees"}
-        asked_law = {by_ask[a] for a in reading.asks if a in by_ask}
-        if intent in by_ask.values() and len(asked_law) == 1 and intent not in asked_law:
+        asked_law = {LAW_ASKS[a] for a in reading.asks if a in LAW_ASKS}
+        if intent in LAW_ASKS.values() and len(asked_law) == 1 and intent not in asked_law:
             intent = asked_law.pop()
         if correcting and intent in ("ask_records_deadline", "ask_denial_rights", "ask_right_to_records"):
             intent = "ask_correction_rights"
@@ -740,8 +754,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         return Outcome(delegate="ask_correction_rights" if correcting else "ask_records_deadline", kind="rights")
     if not rights and find(conversation.law_named, reading.text) and not reading.requests:
         # "isn't there a law in Washington about how long they get?": the law's answer
-        by_ask = {"time": "ask_records_deadline", "cost": "ask_records_fees"}
-        asked = [by_ask[a] for a in reading.asks if a in by_ask]
+        asked = [LAW_ASKS[a] for a in reading.asks if a in LAW_ASKS]
         if asked:
             return Outcome(delegate="ask_correction_rights" if correcting else asked[0], kind="rights")
 
@@ -749,13 +762,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     if find(conversation.definition_markers, reading.text):
         named = []
         for key, definition in content.definitions.items():
-            terms = [clean(definition.term.get()).split()[0]]
-            spanish = clean(definition.term.get("es")).split()
-            if len(spanish) > 1 and spanish[0] == "licencia" and len(spanish[1]) > 4:
-                terms.append(spanish[1])  # "licencia intermitente": its own word
-            elif len(spanish) == 1:
-                terms.append(spanish[0])  # "autorizacion"
-            for term in terms:
+            for term in _definition_words(content, key):
                 if find([term], reading.text):
                     named.append((reading.text.rfind(term), key, definition))
                     break

@@ -29,7 +29,6 @@ from __future__ import annotations
 import json
 import re
 import secrets
-import unicodedata
 import urllib.parse
 import urllib.request
 from collections import defaultdict
@@ -39,6 +38,8 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional
 
 import yaml
+
+from triage.vocabulary import fold
 
 HERE = Path(__file__).resolve().parent
 DEPARTMENTS = {"roi", "imaging", "clinical_team", "leave_form", "self_service", "medical_records"}
@@ -109,16 +110,11 @@ def check_format(conversation: dict) -> List[str]:
     return errors
 
 
-def _fold(text: str) -> str:
-    """Case and accents ignored: a writer's "registr" is met by "Regístrese"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def matches(pattern: object, text: str) -> bool:
-    """A pattern is met when any of its " | " alternatives is in the text."""
-    folded = _fold(text)
-    return any(_fold(part.strip()) in folded for part in str(pattern).split(" | ") if part.strip())
+    """A pattern is met when any of its " | " alternatives is in the text; case and
+    accents are ignored (a writer's "registr" is met by "Regístrese")."""
+    folded = fold(text)
+    return any(fold(part.strip()) in folded for part in str(pattern).split(" | ") if part.strip())
 
 
 def reply_text(messages: Iterable[dict]) -> str:

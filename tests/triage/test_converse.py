@@ -27,12 +27,14 @@ def state_from(slots: dict) -> State:
 
 
 def talk(*turns, slots: Optional[dict] = None) -> List[Tuple[Outcome, dict]]:
-    """Each turn is a text, or (text, intent, confidence). Returns (outcome, slots after)."""
+    """Each turn is a text, or (text, intent, confidence). Returns (outcome, slots
+    after). Each turn is rendered in the conversation's language, as action_converse does."""
     slots = dict(slots or {})
     out = []
     for turn in turns:
         text, intent, confidence = (turn, None, 0.0) if isinstance(turn, str) else turn
-        outcome = step(C, V, R, state_from(slots), Said(text, intent, confidence))
+        render = R if (slots.get("language") or "en") == "en" else Renderer(C, slots["language"])
+        outcome = step(C, V, render, state_from(slots), Said(text, intent, confidence))
         slots.update(outcome.slots)
         out.append((outcome, dict(slots)))
     return out

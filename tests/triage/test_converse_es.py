@@ -4,29 +4,13 @@ conversations by independent writers 20, 22, 23 and 24 (tests/conversations)."""
 
 from __future__ import annotations
 
-from typing import List, Tuple
+from typing import Tuple
 
 import pytest
 
-from tests.triage.test_converse import C, V, said, state_from
-from triage.converse import Outcome, Said, step
-from triage.render import Renderer
+from tests.triage.test_converse import said, talk
 
 pytestmark = pytest.mark.unit
-
-
-def talk(*turns) -> List[Tuple[Outcome, dict]]:
-    """Like test_converse.talk, with each turn rendered in the conversation's language
-    (as action_converse does)."""
-    slots: dict = {}
-    out = []
-    for turn in turns:
-        text, intent, confidence = (turn, None, 0.0) if isinstance(turn, str) else turn
-        render = Renderer(C, slots.get("language") or "en")
-        outcome = step(C, V, render, state_from(slots), Said(text, intent, confidence))
-        slots.update(outcome.slots)
-        out.append((outcome, dict(slots)))
-    return out
 
 
 def last(*turns) -> Tuple[str, dict]:
