@@ -48,6 +48,7 @@ conversations = sa.Table(
     sa.Column("ended_after_question", sa.Integer, nullable=False),
     sa.Column("handoffs", sa.Integer, nullable=True),
     sa.Column("handoff_wait_seconds", sa.Float, nullable=True),
+    sa.Column("unanswered_followups", sa.Integer, nullable=True),  # NULL in rows made before it was counted
     sa.Index("ix_conversations_day", "day", "channel", "language"),
 )
 labels = sa.Table(
@@ -85,6 +86,31 @@ meta = sa.Table(
 )
 
 
+def migrate(engine: sa.engine.Engine) -> List[str]:
+    """Add the columns a database made by an older version lacks (each is nullable: NULL in
+    the rows written before it existed). ``create_all`` makes missing tables, not missing
+    columns. Returns the columns added, as ``table.column``."""
+    added: List[str] = []
+    inspector = sa.inspect(engine)
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            present = {column["name"] for column in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present:
+                    continue
+                if not column.nullable or column.primary_key:
+                    raise RuntimeError(f"cannot add the required column {table.name}.{column.name} to an old database")
+                kind = column.type.compile(dialect=engine.dialect)
+                preparer = engine.dialect.identifier_preparer
+                conn.execute(
+                    sa.text(
+                        f"ALTER TABLE {preparer.format_table(table)} ADD COLUMN {preparer.format_column(column)} {kind}"
+                    )
+                )
+                added.append(f"{table.name}.{column.name}")
+    return added
+
+
 def database_url(environ: Mapping[str, str]) -> str:
     """ANALYTICS_DB: a file path (SQLite) or an SQLAlchemy URL; default var/analytics.db."""
     value = (environ.get("ANALYTICS_DB") or DEFAULT_PATH).strip()
@@ -100,6 +126,7 @@ class AnalyticsStore:
                 path.touch(mode=0o600)
         self.engine = sa.create_engine(url)
         metadata.create_all(self.engine)
+        self.added_columns = migrate(self.engine)
         self._secret: Optional[bytes] = None
 
     @classmethod
@@ -171,6 +198,7 @@ class AnalyticsStore:
                     ended_after_question=int(row.ended_after_question),
                     handoffs=row.handoffs,
                     handoff_wait_seconds=row.handoff_wait_seconds,
+                    unanswered_followups=row.unanswered_followups,
                 )
             )
             names = [("department", d) for d in row.departments] + [("route", r) for r in row.routes]

@@ -124,3 +124,55 @@ def test_handoffs_to_a_person_and_their_wait():
     assert row.turns == 1 and row.questions == 0  # the queue's words are no clarifying question
     [plain] = conversations("web-5678", Talk().user("my records").bot("choices").events)
     assert plain.handoffs == 0 and plain.handoff_wait_seconds is None
+
+
+def test_unanswered_follow_ups_are_can_t_help_answers_after_a_topic():
+    """A message that arrives while the department or route slot holds a value and gets "can't help"."""
+    talk = (
+        Talk()
+        .user("my dog's vet records")  # no topic yet: can't help, but no follow-up
+        .bot("fallback")
+        .user("my lawyer needs my records")
+        .bot("department_card")  # Rasa writes an action's messages before its slots
+        .slot("department", "roi")
+        .slot("route", "roi_attorney")
+        .user("can my cat sign it")  # a follow-up nobody answered: two parts, one message
+        .bot("fallback")
+        .bot("fallback", "Topics: ...")
+        .user("how much?")  # answered
+        .bot("time_cost")
+        .user("/greet")  # a button press is a message too
+        .bot("fallback")
+    )
+    row = summarise("web-1", talk.events)
+    assert row.cant_help == 4 and row.unanswered_followups == 2
+    assert row.unrecognised == ["my dog's vet records", "can my cat sign it"]
+
+
+def test_no_follow_up_without_a_topic_in_this_conversation():
+    # the turn that sets the topic is no follow-up, even when one of its parts is "can't help"
+    first = Talk().user("records and my dog").bot("department_card").bot("fallback").slot("department", "roi")
+    assert summarise("web-1", first.events).unanswered_followups == 0
+    # a topic cleared (a new request the assistant does not handle) is no longer in context
+    cleared = (
+        Talk()
+        .user("my chart")
+        .slot("department", "medical_records")
+        .bot("department_card")
+        .user("my dog's vet records")
+        .slot("department", None)
+        .slot("route", None)
+        .bot("fallback")
+        .user("my parrot's dentist")
+        .bot("fallback")
+    )
+    assert summarise("web-1", cleared.events).unanswered_followups == 1  # the message that arrived with a topic
+    # a department carried over into a new session is not this conversation's topic
+    talk = Talk().user("records").slot("department", "roi").bot("department_card")
+    talk.new_session(DAY2).user("my dog's vet records").bot("fallback")
+    first_row, second_row = conversations("web-1", talk.events)
+    assert (first_row.unanswered_followups, second_row.unanswered_followups) == (0, 0)
+    assert second_row.cant_help == 1
+    # a route alone (an information-only answer) is a topic too
+    route_only = Talk().user("leave").slot("route", "leave_info").bot("text").user("huh").bot("fallback")
+    assert summarise("sms-1", route_only.events).unanswered_followups == 1

@@ -178,3 +178,55 @@ def test_handoffs_and_the_median_wait(dbs):
     row = dict(((s, n), v) for s, n, v in found.rows())
     assert row[("total", "handoffs")] == "3"
     assert figures(store.engine, Filters("2026-12-01", "2026-12-31", channel="sms")).handoffs == 0
+
+
+def test_unanswered_follow_ups_in_the_figures_and_the_csv(dbs):
+    tracker, store = dbs
+    seed(tracker)  # five conversations, none with a follow-up nobody answered
+    talk = routed("roi", "roi_full").user("can my cat sign it").bot("fallback").bot("fallback")
+    store_events(tracker, "sms-f", talk.user("and my parrot").bot("fallback").events)
+    store_events(tracker, "web-g", Talk().user(VET).bot("fallback").events)  # can't help, but no topic
+    job.run(tracker, store)
+    found = figures(store.engine, ALL)
+    assert found.conversations == 7 and found.conversations_with_cant_help == 2
+    assert (found.unanswered_followups, found.conversations_with_unanswered_followup) == (2, 1)
+    assert found.followups_counted == 7 and found.unanswered_followup_rate == pytest.approx(1 / 7)
+    row = dict(((s, n), v) for s, n, v in found.rows())
+    assert row[("total", "unanswered_followups")] == "2"
+    assert row[("total", "conversations_with_unanswered_followup")] == "1"
+    assert row[("total", "unanswered_followup_rate")] == "0.143"
+    assert figures(store.engine, Filters("2026-12-01", "2026-12-31", channel="web")).unanswered_followups == 0
+
+
+def test_the_job_keeps_working_on_an_aggregates_database_made_before_the_new_columns(dbs, tmp_path):
+    tracker, _ = dbs
+    old = tmp_path / "old.db"
+    engine = sa.create_engine(f"sqlite:///{old}")
+    with engine.begin() as conn:  # the first version's tables: no handoffs, no follow-ups, no group vectors
+        conn.execute(
+            sa.text(
+                "CREATE TABLE conversations (key VARCHAR(64) PRIMARY KEY, day VARCHAR(10) NOT NULL, "
+                "channel VARCHAR(8) NOT NULL, language VARCHAR(8) NOT NULL, turns INTEGER NOT NULL, "
+                "cant_help INTEGER NOT NULL, emergency INTEGER NOT NULL, neighbour INTEGER NOT NULL, "
+                "questions INTEGER NOT NULL, reasked INTEGER NOT NULL, turns_to_department INTEGER, "
+                "ended_after_question INTEGER NOT NULL)"
+            )
+        )
+        conn.execute(sa.text('CREATE TABLE unrecognised ("group" VARCHAR(32) PRIMARY KEY, words VARCHAR(1000))'))
+        conn.execute(
+            sa.text(
+                "INSERT INTO conversations VALUES ('old-row', '2026-12-01', 'web', 'en', 3, 1, 0, 0, 0, 0, NULL, 0)"
+            )
+        )
+    engine.dispose()
+    store = AnalyticsStore(f"sqlite:///{old}")
+    assert "conversations.unanswered_followups" in store.added_columns
+    assert "conversations.handoffs" in store.added_columns
+    assert AnalyticsStore(f"sqlite:///{old}").added_columns == []  # once
+    store_events(tracker, "sms-f", routed("roi", "roi_full").user("can my cat sign it").bot("fallback").events)
+    assert job.run(tracker, store)["conversations"] == 1
+    found = figures(store.engine, ALL)
+    assert found.conversations == 2 and found.turns == 3 + 2
+    assert (found.followups_counted, found.conversations_with_unanswered_followup) == (1, 1)
+    assert found.unanswered_followup_rate == 1.0  # of the conversations that count them, not of the old row
+    store.dispose()
