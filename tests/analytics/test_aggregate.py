@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from analytics.aggregate import channel_of, conversations, summarise
-from analytics.groups import group_key, tokens
+from analytics.groups import BUCKETS, SIMILAR, Groups, buckets, group_key, tokens
 from tests.analytics.seed import DAY2, Talk
 
 
@@ -176,3 +176,42 @@ def test_no_follow_up_without_a_topic_in_this_conversation():
     # a route alone (an information-only answer) is a topic too
     route_only = Talk().user("leave").slot("route", "leave_info").bot("text").user("huh").bot("fallback")
     assert summarise("sms-1", route_only.events).unanswered_followups == 1
+
+
+PARAPHRASES = ("vet records for my dog", "can I get my dog's vet records", "records from the vet for my puppy")
+UNRELATED = ("school records for my kid", "my parrot's dentist", "passport photo for my son", "copy of my lab results")
+
+
+def test_near_paraphrases_join_one_group_by_tf_idf_and_unrelated_messages_do_not():
+    secret = b"k" * 32
+    groups = Groups()
+    placed = []
+    for text in PARAPHRASES + UNRELATED + ("my lab results copy please",):
+        group, message = groups.place(text, secret)
+        groups.add(group, message)
+        placed.append(group)
+    vet = placed[0]
+    assert placed[:3] == [vet, vet, vet]
+    assert len(set(placed[3:7])) == 4 and vet not in placed[3:7]  # each its own group
+    assert placed[7] == placed[6]  # the same words in another order: the exact token set
+    assert groups.vectors[vet] and groups.messages == 8
+    # the puppy joined by similarity, not by equal token sets
+    assert group_key(PARAPHRASES[2], secret) != vet
+    nearest = groups.nearest(buckets("records from the vet for my puppy", secret))
+    assert nearest is not None and nearest[0] == vet and SIMILAR <= nearest[1] < 1
+    # one word in common of three is not enough
+    only_vet = Groups()
+    for text in PARAPHRASES:
+        only_vet.add(vet, buckets(text, secret))
+    school = only_vet.nearest(buckets("school records for my kid", secret))
+    assert school is not None and school[0] == vet and 0 < school[1] < SIMILAR
+
+
+def test_a_group_keeps_keyed_hash_buckets_not_words():
+    secret = b"k" * 32
+    found = buckets("vet records for my dog", secret)
+    assert len(found) == 3 and all(0 <= b < BUCKETS for b in found)
+    assert buckets("Records for my DOG's vet?", secret) == found
+    assert buckets("vet records for my dog", b"x" * 32) != found  # another database's key, other buckets
+    assert buckets("please, hi!", secret) == frozenset()
+    assert Groups().place("please, hi!", secret) is None
