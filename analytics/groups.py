@@ -11,9 +11,9 @@ a message is compared through **keyed hashes** only: each token becomes one of
 bucket, how many of its messages had a token there. A new message joins:
 
 1. the group named by the keyed hash of its exact token set (``group_key``), if there is one;
-2. else the group whose centroid is nearest by TF-IDF cosine similarity
-   (scikit-learn's ``TfidfTransformer``, smooth IDF from how many of all grouped
-   messages had a token in each bucket, l2 norm), if that is at least ``SIMILAR``;
+2. else the group whose centroid is nearest by TF-IDF cosine similarity (the
+   weighting of scikit-learn's ``TfidfTransformer``: smooth IDF from how many of
+   all grouped messages had a token in each bucket, l2 norm), if that is at least ``SIMILAR``;
 3. else a new group named by its ``group_key``.
 
 Only groups sharing a bucket with the message are compared (an inverted index), so
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 from collections import Counter
 from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Set, Tuple
@@ -108,41 +109,38 @@ class Groups:
         self._add(group, {b: 1 for b in message}, 1)
         return self.vectors[group]
 
-    def idf(self, message: FrozenSet[int]):
-        """Smooth IDF per bucket (scikit-learn's: ln((1 + n) / (1 + df)) + 1) over the grouped messages and this one."""
+    def idf(self, message: FrozenSet[int]) -> List[float]:
+        """Smooth IDF per bucket (scikit-learn's ``TfidfTransformer``: ln((1 + n) / (1 + df)) + 1) over the
+        grouped messages and this one."""
         import numpy as np
 
         df = np.zeros(BUCKETS)
-        for bucket, n in self.df.items():
-            df[bucket] = n
-        for bucket in message:
-            df[bucket] += 1
-        return np.log((1 + self.messages + 1) / (1 + df)) + 1
+        if self.df:
+            df[list(self.df)] = list(self.df.values())
+        df[list(message)] += 1
+        return (np.log((1 + self.messages + 1) / (1 + df)) + 1).tolist()
 
     def nearest(self, message: FrozenSet[int]) -> Optional[Tuple[str, float]]:
-        """The group most similar to ``message`` (TF-IDF cosine) and the similarity; None when none shares a bucket."""
+        """The group most similar to ``message`` (TF-IDF cosine) and the similarity; None when none shares a bucket.
+
+        The vectors are l2-normalised TF-IDF rows as scikit-learn's ``TfidfTransformer(norm="l2",
+        smooth_idf=True)`` makes them (``tests/analytics`` checks the two agree); computed here over the
+        few buckets each centroid has, which costs a fraction of building sparse matrices per message."""
         candidates = sorted(set().union(*(self.index.get(b, set()) for b in message))) if message else []
         if not candidates:
             return None
-        import numpy as np
-        from scipy import sparse  # type: ignore[import-untyped]
-        from sklearn.feature_extraction.text import TfidfTransformer  # type: ignore[import-untyped]
-
-        rows: List[int] = []
-        cols: List[int] = []
-        values: List[float] = []
-        for row, vector in enumerate([{b: 1 for b in message}] + [self.vectors[g] for g in candidates]):
-            for bucket, n in vector.items():
-                rows.append(row)
-                cols.append(bucket)
-                values.append(float(n))
-        counts = sparse.csr_matrix((values, (rows, cols)), shape=(len(candidates) + 1, BUCKETS))
-        tfidf = TfidfTransformer(norm="l2", smooth_idf=True)
-        tfidf.idf_ = self.idf(message)
-        weighted = tfidf.transform(counts)
-        scores = np.asarray((weighted[1:] @ weighted[0].T).todense()).ravel()
-        best = int(np.argmax(scores))  # the first of equals: the group whose name sorts first
-        return candidates[best], float(scores[best])
+        idf = self.idf(message)
+        mine = {b: idf[b] for b in message}
+        mine_norm = math.sqrt(sum(w * w for w in mine.values()))
+        best, best_score = candidates[0], -1.0
+        for group in candidates:
+            vector = self.vectors[group]
+            norm = math.sqrt(sum((n * idf[b]) ** 2 for b, n in vector.items()))
+            dot = sum(w * vector[b] * idf[b] for b, w in mine.items() if b in vector)
+            score = dot / (norm * mine_norm)
+            if score > best_score:  # the first of equals: the group whose name sorts first
+                best, best_score = group, score
+        return best, best_score
 
     def place(self, text: str, secret: bytes) -> Optional[Tuple[str, FrozenSet[int]]]:
         """The group ``text`` joins (an existing one or a new one's name) and its buckets; None without content words."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from analytics.aggregate import channel_of, conversations, summarise
 from analytics.groups import BUCKETS, SIMILAR, Groups, buckets, group_key, tokens
 from tests.analytics.seed import DAY2, Talk
@@ -215,3 +217,35 @@ def test_a_group_keeps_keyed_hash_buckets_not_words():
     assert buckets("vet records for my dog", b"x" * 32) != found  # another database's key, other buckets
     assert buckets("please, hi!", secret) == frozenset()
     assert Groups().place("please, hi!", secret) is None
+
+
+def test_the_similarity_is_scikit_learn_s_tf_idf_cosine():
+    """groups.nearest computes over each centroid's few buckets what TfidfTransformer and cosine_similarity give."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    secret = b"k" * 32
+    made = Groups()
+    for text in PARAPHRASES + UNRELATED + ("dental records for my dog", "vet records for my cat"):
+        made.add(*made.place(text, secret))
+    message = buckets("records of my dog's vaccines from the vet", secret)
+    names = sorted(made.vectors)
+    counts = np.zeros((len(names) + 1, BUCKETS))
+    counts[0, list(message)] = 1
+    for row, name in enumerate(names, 1):
+        for bucket, n in made.vectors[name].items():
+            counts[row, bucket] = n
+    messages_df = np.zeros(BUCKETS)  # messages with a token in each bucket: the centroids count them, and this one
+    for name in names:
+        for bucket, n in made.vectors[name].items():
+            messages_df[bucket] += n
+    messages_df[list(message)] += 1
+    tfidf = TfidfTransformer(norm="l2", smooth_idf=True)
+    tfidf.idf_ = np.log((1 + made.messages + 1) / (1 + messages_df)) + 1
+    weighted = tfidf.transform(sparse.csr_matrix(counts))
+    scores = cosine_similarity(weighted[0], weighted[1:]).ravel()
+    group, score = made.nearest(message)
+    assert group == names[int(np.argmax(scores))] and score == pytest.approx(float(scores.max()))
+    assert 0 < score < 1
