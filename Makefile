@@ -108,8 +108,8 @@ browser:
 	test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
 
 # Benchmarks (bench/run.py): our config against Rasa's default config and a
-# TF-IDF + logistic regression baseline; accuracy, training, serving speed.
-# Writes bench/results/ (report.md, results.json, latency.png). Not part of `make test`.
+# TF-IDF + logistic regression baseline; accuracy, training, serving speed; at the end
+# the analytics job beside a Locust load (bench/analytics_load.py). Writes bench/results/ (report.md, results.json, latency.png). Not part of `make test`.
 .PHONY: bench
 bench: setup
 	$(LOADENV) $(BIN)/python -m bench.run $(ARGS)

@@ -14,6 +14,15 @@ What the bot said is read from the reply part each message carries
 "can't help" answer, ``safety`` an emergency or crisis pointer, ``pointer`` a
 neighbour's pointer (appointments, bills...), ``choices`` a clarifying question.
 
+An **unanswered follow-up** is a message sent while the conversation already had
+a topic (the ``department`` or ``route`` slot held a value when it arrived: a
+route was answered earlier in this conversation) that got a "can't help" answer.
+The conversation step (``triage/converse.py``) keeps no field of its own for
+this: with a route in context it answers an unclear message with the nearest
+route question or the department's contacts, so a ``fallback`` after a topic is
+the one signal the events hold. A message counts once however many ``fallback``
+parts answer it; slots carried over into a new session do not make a topic.
+
 A handoff to a person (docs/handoff.md) is a bot event marked
 ``{"handoff": {"event": "queued"}}`` (the person was told they are in line)
 followed by a ``pause`` event (an agent took it): one handoff, and its wait is
@@ -65,6 +74,7 @@ class Conversation:
     reasked: int = 0
     turns_to_department: Optional[int] = None
     ended_after_question: bool = False
+    unanswered_followups: Optional[int] = None  # None only in rows made before it was counted
     handoffs: Optional[int] = None  # None only in rows made before handoff to a person existed
     handoff_wait_seconds: Optional[float] = None  # the mean wait of this conversation's handoffs
     unrecognised: List[str] = field(default_factory=list)  # masked texts; for analytics.groups only, never stored
@@ -107,6 +117,9 @@ def summarise(sender: str, session: List[Event]) -> Conversation:
     language: Optional[str] = None
     last_user_text: Optional[str] = None
     last_spoken = ""  # "user", or the part of the bot's last message
+    topic: Dict[str, bool] = {}  # the department and route slots hold a value (set in this conversation)
+    followup = False  # the message being answered came with a topic in context, not yet counted
+    unanswered_followups = 0
     queued_at: Optional[float] = None
     waits: List[float] = []
     for event in session:
@@ -124,6 +137,7 @@ def summarise(sender: str, session: List[Event]) -> Conversation:
         if kind == "user":
             row.turns += 1
             last_spoken = "user"
+            followup = any(topic.values())
             last_user_text = event.get("text") if _typed(event.get("text")) else None
             metadata = event.get("metadata") or {}
             if language is None and isinstance(metadata, dict) and isinstance(metadata.get("language"), str):
@@ -133,6 +147,9 @@ def summarise(sender: str, session: List[Event]) -> Conversation:
             last_spoken = part
             if part == CANT_HELP:
                 row.cant_help += 1
+                if followup:
+                    unanswered_followups += 1
+                    followup = False  # once per message
                 if last_user_text:
                     row.unrecognised.append(last_user_text)
                     last_user_text = None  # one reply of several parts counts the message once
@@ -144,6 +161,8 @@ def summarise(sender: str, session: List[Event]) -> Conversation:
                 row.questions += 1
         elif kind == "slot" and row.turns > 0:  # slots carried over into a new session come before its first turn
             name, value = event.get("name"), event.get("value")
+            if name in ("department", "route"):
+                topic[name] = isinstance(value, str) and bool(value)
             if name == "department" and isinstance(value, str) and value:
                 if value not in departments:
                     departments.append(value)
@@ -158,6 +177,7 @@ def summarise(sender: str, session: List[Event]) -> Conversation:
     row.language = language or DEFAULT_LANGUAGE
     row.departments, row.routes = tuple(sorted(departments)), tuple(sorted(routes))
     row.ended_after_question = last_spoken == QUESTION
+    row.unanswered_followups = unanswered_followups
     row.handoffs = len(waits)
     row.handoff_wait_seconds = sum(waits) / len(waits) if waits else None
     return row

@@ -38,6 +38,7 @@ def _bars(figures: Figures) -> Dict[str, Tuple[str, Bars, str]]:
             "Where people are not helped",
             [
                 ("got a can't-help answer", pct * figures.cant_help_rate),
+                ("had an unanswered follow-up", pct * figures.unanswered_followup_rate),
                 ("ended after a question", pct * figures.ended_after_question_rate),
                 ("were re-asked a question", pct * figures.share(figures.questions_reasked)),
                 ("got an emergency pointer", pct * figures.share(figures.emergency_pointers)),

@@ -66,12 +66,16 @@ def run(tracker: sa.engine.Engine, store: AnalyticsStore, batch: int = BATCH) ->
                     event = _event(data)
                     if event is not None:
                         histories[sender].append(event)
-        with store.engine.begin() as out:
-            for sender in senders:
-                rows_out = summarise(sender, histories[sender])
-                store.save_in(out, sender, rows_out)
-                updated += len(rows_out)
-            store.set_high_water_mark_in(out, top)
+        try:
+            with store.engine.begin() as out:
+                for sender in senders:
+                    rows_out = summarise(sender, histories[sender])
+                    store.save_in(out, sender, rows_out)
+                    updated += len(rows_out)
+                store.set_high_water_mark_in(out, top)
+        except BaseException:
+            store.forget_groups()  # the centroids in memory are ahead of the rolled-back database
+            raise
         read += len(new)
         mark = top
     return {"events": read, "conversations": updated, "seconds": time.perf_counter() - started}

@@ -57,6 +57,30 @@ def _counts(figures: Figures, name: str) -> str:
     return _table(title_of(figures, name), (column, "conversations", "share"), rows)
 
 
+def _counted_in(figures: Figures) -> str:
+    """Rows made before unanswered follow-ups were counted do not count them: say so."""
+    if figures.followups_counted == figures.conversations:
+        return ""
+    return f"; counted in {figures.followups_counted} of {figures.conversations} conversations"
+
+
+def _rates(figures: Figures) -> str:
+    rows = [
+        ("got a can't-help answer", figures.conversations_with_cant_help, figures.cant_help_rate),
+        (
+            "had an unanswered follow-up",
+            figures.conversations_with_unanswered_followup,
+            figures.unanswered_followup_rate,
+        ),
+        ("ended after a question", figures.ended_after_question, figures.ended_after_question_rate),
+    ]
+    return _table(
+        title_of(figures, "rates"),
+        ("conversations that", "conversations", "share"),
+        [(what, str(n), _pct(share)) for what, n, share in rows],
+    )
+
+
 def render(figures: Figures, languages: List[str], user: str) -> str:
     f = figures.filters
     q = escape(query(f))
@@ -75,6 +99,12 @@ def render(figures: Figures, languages: List[str], user: str) -> str:
             f"{figures.conversations_with_cant_help} ({_pct(figures.cant_help_rate)})",
         ),
         ("Can't-help answers", str(figures.cant_help_replies)),
+        (
+            "Conversations with an unanswered follow-up (can't help after a topic was answered)",
+            f"{figures.conversations_with_unanswered_followup} ({_pct(figures.unanswered_followup_rate)})"
+            + _counted_in(figures),
+        ),
+        ("Unanswered follow-ups (messages)", str(figures.unanswered_followups)),
         ("Clarifying questions asked", str(figures.questions_asked)),
         ("Questions asked again", str(figures.questions_reasked)),
         (
@@ -98,7 +128,7 @@ def render(figures: Figures, languages: List[str], user: str) -> str:
     charts = []
     for name in CHARTS:
         title = title_of(figures, name)
-        table = _counts(figures, name) if name in TABLE_OF else ""
+        table = _counts(figures, name) if name in TABLE_OF else _rates(figures) if name == "rates" else ""
         charts.append(
             f'<section class="db-chart" aria-labelledby="db-{name}"><h2 id="db-{name}">{escape(title)}</h2>'
             f'<img src="/agent/dashboard/chart/{name}.svg?{q}" alt="Bar chart: {escape(title)}; the numbers are in the table and the totals." '

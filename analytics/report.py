@@ -51,6 +51,9 @@ class Figures:
     questions_asked: int = 0
     questions_reasked: int = 0
     ended_after_question: int = 0
+    unanswered_followups: int = 0  # messages after a topic that got "can't help" (analytics/aggregate.py)
+    conversations_with_unanswered_followup: int = 0
+    followups_counted: int = 0  # conversations whose row counts them (rows made before it was counted do not)
     reached_department: int = 0
     median_turns_to_department: Optional[float] = None
     handoffs: Optional[int] = None  # None: only rows made before handoff to a person existed
@@ -71,6 +74,12 @@ class Figures:
         return self.share(self.conversations_with_cant_help)
 
     @property
+    def unanswered_followup_rate(self) -> float:
+        """Conversations with at least one unanswered follow-up, of the conversations that count them."""
+        counted = self.followups_counted
+        return self.conversations_with_unanswered_followup / counted if counted else 0.0
+
+    @property
     def ended_after_question_rate(self) -> float:
         return self.share(self.ended_after_question)
 
@@ -86,6 +95,10 @@ class Figures:
             ("total", "cant_help_replies", str(self.cant_help_replies)),
             ("total", "conversations_with_cant_help", str(self.conversations_with_cant_help)),
             ("total", "cant_help_rate", f"{self.cant_help_rate:.3f}"),
+            ("total", "unanswered_followups", str(self.unanswered_followups)),
+            ("total", "conversations_with_unanswered_followup", str(self.conversations_with_unanswered_followup)),
+            ("total", "unanswered_followup_rate", f"{self.unanswered_followup_rate:.3f}"),
+            ("total", "followups_counted_in", str(self.followups_counted)),
             ("total", "questions_asked", str(self.questions_asked)),
             ("total", "questions_reasked", str(self.questions_reasked)),
             ("total", "ended_after_question", str(self.ended_after_question)),
@@ -154,6 +167,9 @@ def figures(engine: sa.engine.Engine, filters: Filters) -> Figures:
                 sa.func.coalesce(sa.func.sum(c.ended_after_question), 0),
                 sa.func.count(c.handoffs),
                 sa.func.sum(c.handoffs),
+                sa.func.count(c.unanswered_followups),
+                sa.func.coalesce(sa.func.sum(c.unanswered_followups), 0),
+                sa.func.coalesce(sa.func.sum(sa.case((c.unanswered_followups > 0, 1), else_=0)), 0),
             ).where(*where)
         ).one()
         (
@@ -168,6 +184,9 @@ def figures(engine: sa.engine.Engine, filters: Filters) -> Figures:
             out.ended_after_question,
         ) = (int(v) for v in totals[:9])
         out.handoffs = int(totals[10]) if totals[9] else None
+        out.followups_counted, out.unanswered_followups, out.conversations_with_unanswered_followup = (
+            int(v) for v in totals[11:14]
+        )
         waits = sorted(
             float(v)
             for (v,) in conn.execute(

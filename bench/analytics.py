@@ -11,6 +11,10 @@
 2. Seeds a temporary tracker store (Rasa's ``events`` columns) with ``--job-conversations``
    synthetic conversations and times one run of the incremental job over them,
    then a second run after a few more events (what a job every few minutes sees).
+3. Grouping the "can't help" messages (``analytics/groups.py``): ``--groups`` groups made
+   from synthetic 2-5 word messages (a vocabulary of 3,000 words, with paraphrase
+   clusters), the time to place one more message (TF-IDF against the groups sharing a
+   bucket), and the time a job takes to read that many centroids from the database.
 
 Everything is in a temporary folder; nothing of the project's var/ is touched.
 Prints the figures; paste them into docs/benchmarks.md.
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import random
 import statistics
 import tempfile
@@ -27,7 +32,7 @@ import time
 from pathlib import Path
 from typing import Callable, List
 
-from analytics import charts, job, report
+from analytics import charts, groups, job, report
 from analytics.page import render
 from analytics.report import Filters, figures, recent_figures
 from analytics.store import AnalyticsStore, conversations, labels, unrecognised, unrecognised_seen
@@ -36,6 +41,7 @@ from tests.analytics.seed import Talk, store_events_bulk, tracker_db
 CHANNELS = ["web", "web", "sms", "agent", "rest"]
 DEPARTMENTS = ["roi", "imaging", "clinical_team", "leave_form", "self_service", "medical_records"]
 END = dt.date(2026, 12, 31)
+VOCABULARY = [f"word{n}" for n in range(3000)]
 
 
 def seed_aggregates(store: AnalyticsStore, rows: int, rng: random.Random) -> None:
@@ -96,8 +102,50 @@ def synthetic_talk(rng: random.Random, start: float) -> Talk:
             "department_card"
         )
     else:
-        talk.user(f"something else {rng.randrange(50)}").bot("fallback")
+        talk.user(synthetic_message(rng, VOCABULARY)).bot("fallback")
     return talk
+
+
+def synthetic_message(rng: random.Random, vocabulary: List[str]) -> str:
+    # Zipf-like: a few words (records, copy, form...) in many messages, most words rare
+    return " ".join(
+        vocabulary[min(int(rng.paretovariate(0.6)) - 1, len(vocabulary) - 1)] for _ in range(rng.randint(2, 5))
+    )
+
+
+def bench_grouping(tmp: Path, count: int, rng: random.Random) -> None:
+    vocabulary = VOCABULARY
+    secret = b"b" * 32
+    made = groups.Groups()
+    start = time.perf_counter()
+    for _ in range(count):
+        group, message = made.place(synthetic_message(rng, vocabulary), secret) or ("", frozenset())
+        if group:
+            made.add(group, message)
+    build = time.perf_counter() - start
+    print(
+        f"grouping: {made.messages} messages into {len(made)} groups in {build:.1f} s"
+        f" ({1000 * build / max(1, made.messages):.2f} ms a message on average while the groups grew)"
+    )
+    probes = [synthetic_message(rng, vocabulary) for _ in range(500)]
+    start = time.perf_counter()
+    for text in probes:
+        made.place(text, secret)
+    print(f"grouping: one more message with {len(made)} groups: {1000 * (time.perf_counter() - start) / 500:.2f} ms")
+    store = AnalyticsStore(f"sqlite:///{tmp / 'groups.db'}")
+    with store.engine.begin() as conn:
+        conn.execute(
+            unrecognised.insert(),
+            [
+                {"group": g, "words": None, "vector": json.dumps(v), "messages": sum(v.values())}
+                for g, v in made.vectors.items()
+            ],
+        )
+    start = time.perf_counter()
+    with store.engine.connect() as conn:
+        loaded = store.groups(conn)
+    print(f"grouping: a job run reads {len(loaded)} centroids in {time.perf_counter() - start:.2f} s (once a run)")
+    store.dispose()
 
 
 def main() -> None:
@@ -105,6 +153,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--job-conversations", type=int, default=5_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--groups", type=int, default=20_000, help="synthetic can't-help messages to group")
     args = parser.parse_args()
     rng = random.Random(18)
     with tempfile.TemporaryDirectory() as tmp:
@@ -161,6 +210,7 @@ def main() -> None:
         )
         tracker.dispose()
         jobs.dispose()
+        bench_grouping(Path(tmp), args.groups, rng)
 
 
 if __name__ == "__main__":

@@ -378,6 +378,10 @@ def write_report(results: dict, path: Path, chart_name: str) -> None:
             [[name, f"{cost[name]['mean_ms']:.2f} ms", f"{cost[name]['p95_ms']:.2f} ms"] for name in PARTS],
         )
         lines += [""]
+    if results.get("analytics_load"):
+        from bench.analytics_load import report_lines
+
+        lines += report_lines(results["analytics_load"])
     path.write_text("\n".join(lines).rstrip() + "\n")
 
 

@@ -518,6 +518,21 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     # the conversation step (same for both configs: it runs in the action server)
     results["step_cost"] = step_cost.measure(limit=60 if args.smoke else 0)
+    from bench import analytics_load
+
+    # the analytics job beside the load test, with our model (bench/analytics_load.py)
+    log("analytics job beside the load test")
+    try:
+        results["analytics_load"] = analytics_load.measure(
+            Path(trained["ours"]["model"]),
+            work,
+            env,
+            seconds=5 if args.smoke else 60,
+            users=5 if args.smoke else 50,
+            interval=2.0 if args.smoke else 10.0,
+        )
+    finally:
+        servers.stop_all()
     results["machine"]["load_average_end"] = os.getloadavg()
     results["total_seconds"] = time.monotonic() - started
     (out / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")

@@ -30,7 +30,13 @@ def console(tmp_path, monkeypatch):
         store_events(tracker, f"web-{n}", Talk().user(VET).bot("fallback").events)
     store_events(tracker, "sms-1", Talk().user("my cat's teeth").bot("fallback").events)
     talk = (
-        Talk().user("records", language="es").slot("department", "roi").slot("route", "roi_full").bot("department_card")
+        Talk()
+        .user("records", language="es")
+        .slot("department", "roi")
+        .slot("route", "roi_full")
+        .bot("department_card")
+        .user("/greet")  # a follow-up nobody answered
+        .bot("fallback")
     )
     store_events(tracker, "agent-call-1", talk.events)
     made = Console(tmp_path)
@@ -73,10 +79,13 @@ def test_the_page_csv_and_charts_show_the_figures_and_no_text_below_the_threshol
     assert "<dd>7</dd>" in html  # conversations
     assert VET in html and "cat" not in html and "web-" not in html and "call-1" not in html
     assert "<script" not in html and 'src="/agent/dashboard/chart/departments.svg?from=2026-12-01' in html
+    assert "<td>had an unanswered follow-up</td><td>1</td><td>14.3%</td>" in html
+    assert "<td>got a can&#x27;t-help answer</td><td>7</td><td>100.0%</td>" in html
     resp = get(console, "/dashboard.csv", supervisor)
     assert resp.content_type.startswith("text/csv") and "attachment" in resp.headers["content-disposition"]
     rows = {(s, n): v for s, n, v in csv.reader(io.StringIO(resp.body.decode()))}
-    assert rows[("total", "conversations")] == "7" and rows[("total", "cant_help_replies")] == "6"
+    assert rows[("total", "conversations")] == "7" and rows[("total", "cant_help_replies")] == "7"
+    assert rows[("total", "conversations_with_unanswered_followup")] == "1"
     assert rows[("department", "roi")] == "1" and rows[("channel", "web")] == "5" and rows[("language", "es")] == "1"
     assert rows[("unrecognised", VET)] == "5" and "cat" not in resp.body.decode()
     only_sms = get(console, "/dashboard.csv", supervisor, args={**RANGE, "channel": "sms"}).body.decode()

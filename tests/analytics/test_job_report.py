@@ -178,3 +178,108 @@ def test_handoffs_and_the_median_wait(dbs):
     row = dict(((s, n), v) for s, n, v in found.rows())
     assert row[("total", "handoffs")] == "3"
     assert figures(store.engine, Filters("2026-12-01", "2026-12-31", channel="sms")).handoffs == 0
+
+
+def test_unanswered_follow_ups_in_the_figures_and_the_csv(dbs):
+    tracker, store = dbs
+    seed(tracker)  # five conversations, none with a follow-up nobody answered
+    talk = routed("roi", "roi_full").user("can my cat sign it").bot("fallback").bot("fallback")
+    store_events(tracker, "sms-f", talk.user("and my parrot").bot("fallback").events)
+    store_events(tracker, "web-g", Talk().user(VET).bot("fallback").events)  # can't help, but no topic
+    job.run(tracker, store)
+    found = figures(store.engine, ALL)
+    assert found.conversations == 7 and found.conversations_with_cant_help == 2
+    assert (found.unanswered_followups, found.conversations_with_unanswered_followup) == (2, 1)
+    assert found.followups_counted == 7 and found.unanswered_followup_rate == pytest.approx(1 / 7)
+    row = dict(((s, n), v) for s, n, v in found.rows())
+    assert row[("total", "unanswered_followups")] == "2"
+    assert row[("total", "conversations_with_unanswered_followup")] == "1"
+    assert row[("total", "unanswered_followup_rate")] == "0.143"
+    assert figures(store.engine, Filters("2026-12-01", "2026-12-31", channel="web")).unanswered_followups == 0
+
+
+def test_the_job_keeps_working_on_an_aggregates_database_made_before_the_new_columns(dbs, tmp_path):
+    tracker, _ = dbs
+    old = tmp_path / "old.db"
+    engine = sa.create_engine(f"sqlite:///{old}")
+    with engine.begin() as conn:  # the first version's tables: no handoffs, no follow-ups, no group vectors
+        conn.execute(
+            sa.text(
+                "CREATE TABLE conversations (key VARCHAR(64) PRIMARY KEY, day VARCHAR(10) NOT NULL, "
+                "channel VARCHAR(8) NOT NULL, language VARCHAR(8) NOT NULL, turns INTEGER NOT NULL, "
+                "cant_help INTEGER NOT NULL, emergency INTEGER NOT NULL, neighbour INTEGER NOT NULL, "
+                "questions INTEGER NOT NULL, reasked INTEGER NOT NULL, turns_to_department INTEGER, "
+                "ended_after_question INTEGER NOT NULL)"
+            )
+        )
+        conn.execute(sa.text('CREATE TABLE unrecognised ("group" VARCHAR(32) PRIMARY KEY, words VARCHAR(1000))'))
+        conn.execute(
+            sa.text(
+                "INSERT INTO conversations VALUES ('old-row', '2026-12-01', 'web', 'en', 3, 1, 0, 0, 0, 0, NULL, 0)"
+            )
+        )
+    engine.dispose()
+    store = AnalyticsStore(f"sqlite:///{old}")
+    assert "conversations.unanswered_followups" in store.added_columns
+    assert "conversations.handoffs" in store.added_columns
+    assert AnalyticsStore(f"sqlite:///{old}").added_columns == []  # once
+    store_events(tracker, "sms-f", routed("roi", "roi_full").user("can my cat sign it").bot("fallback").events)
+    assert job.run(tracker, store)["conversations"] == 1
+    found = figures(store.engine, ALL)
+    assert found.conversations == 2 and found.turns == 3 + 2
+    assert (found.followups_counted, found.conversations_with_unanswered_followup) == (1, 1)
+    assert found.unanswered_followup_rate == 1.0  # of the conversations that count them, not of the old row
+    store.dispose()
+
+
+def test_paraphrases_make_one_group_whose_words_wait_for_the_fifth_conversation(dbs):
+    tracker, store = dbs
+    paraphrases = [
+        "vet records for my dog",
+        "can I get my dog's vet records",
+        "records from the vet for my puppy",
+        "my dog's records from the vet",
+        "Vet records for my puppy please",
+    ]
+    for n, text in enumerate(paraphrases[:4]):
+        store_events(tracker, f"web-p{n}", Talk().user(text).bot("fallback").events)
+    store_events(tracker, "web-u1", Talk().user("school records for my kid").bot("fallback").events)
+    store_events(tracker, "web-u2", Talk().user("my parrot's dentist").bot("fallback").events)
+    job.run(tracker, store)
+    with store.engine.connect() as conn:
+        groups = conn.execute(sa.text('SELECT "group", words, messages FROM unrecognised')).all()
+        dumped = "\n".join(conn.connection.iterdump()).lower()
+    assert sorted(m for _, _, m in groups) == [1, 1, 4]  # the four paraphrases, and each unrelated one alone
+    assert all(words is None for _, words, _ in groups)
+    for word in ("vet", "dog", "puppy", "record", "school", "parrot", "dentist", "web-"):
+        assert word not in dumped  # below 5 conversations no word is stored, not even in the centroids
+    assert figures(store.engine, ALL).unrecognised == []
+    # the conversation goes on: re-read whole, its message is not counted again
+    store_events(tracker, "web-p0", Talk().user("hello").bot("greeting").events[3:])
+    job.run(tracker, store)
+    with store.engine.connect() as conn:
+        assert sorted(conn.execute(sa.text("SELECT messages FROM unrecognised")).scalars()) == [1, 1, 4]
+    store_events(tracker, "sms-p4", Talk().user(paraphrases[4]).bot("fallback").events)
+    job.run(tracker, store)
+    found = figures(store.engine, ALL)
+    assert found.unrecognised == [(paraphrases[4], 5)]  # the words of the fifth conversation's own message
+    assert "school" not in found.csv() and "parrot" not in found.csv()
+
+
+def test_a_group_from_before_the_centroids_goes_on(dbs):
+    """A database whose groups have no centroid: their conversations are not grouped twice, and they grow."""
+    tracker, store = dbs
+    for n in range(3):
+        store_events(tracker, f"web-{n}", Talk().user(VET).bot("fallback").events)
+    job.run(tracker, store)
+    with store.engine.begin() as conn:  # as the version before centroids left it
+        conn.execute(sa.text("UPDATE unrecognised SET vector = NULL, messages = NULL"))
+        conn.execute(sa.text("UPDATE conversations SET unrecognised_grouped = NULL"))
+    store.forget_groups()
+    store_events(tracker, "web-0", Talk().user("thanks").bot("text").events[3:])  # an old conversation goes on
+    store_events(tracker, "web-3", Talk().user("records from the vet for my dog").bot("fallback").events)
+    job.run(tracker, store)
+    with store.engine.connect() as conn:
+        [(messages, vector)] = conn.execute(sa.text("SELECT messages, vector FROM unrecognised")).all()
+        assert conn.execute(sa.text("SELECT count(*) FROM unrecognised_seen")).scalar() == 4
+    assert messages == 1 and vector  # only the new message: web-0's was grouped before

@@ -267,3 +267,12 @@ def test_smoke_run_leaves_no_server_running(smoke_run):
             if work in cmdline:
                 left.append(cmdline)
     assert not left
+
+
+@pytest.mark.live
+def test_smoke_run_has_the_analytics_job_beside_the_load(smoke_run):
+    figures = smoke_run["results"]["analytics_load"]
+    assert figures["turns"] > 0 and figures["events_written"] > 0
+    assert figures["events_read"] + figures["catch_up_events"] >= figures["events_written"]  # nothing left unread
+    assert figures["job_runs"] >= 1
+    assert "## The analytics job beside the load test" in smoke_run["report"]
