@@ -64,6 +64,7 @@ class ConversationContent(Strict):
     safety: Dict[str, Phrased]
     past_markers: List[str]
     present_markers: List[str]
+    past_named: List[str]
     long_past_markers: List[str] = []  # a crisis or abuse told as long past
     neighbours: Dict[str, Phrased]
     asks: Dict[str, List[str]]
@@ -98,6 +99,7 @@ class ConversationContent(Strict):
     form_holders: List[str] = []  # who a paper leave form must not go to (doctor, clinic)
     copy_markers: List[str]
     definition_markers: List[str]
+    meaning_words: List[str]
     representative_markers: List[str]
 
     @validator("safety")

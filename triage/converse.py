@@ -758,8 +758,11 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         if asked:
             return Outcome(delegate="ask_correction_rights" if correcting else asked[0], kind="rights")
 
-    # a definition asked ("what does intermittent mean?")
-    if find(conversation.definition_markers, reading.text):
+    # a definition asked ("what does intermittent mean?"), not a contact, cost or
+    # time asked about a named thing ("what's the address for my signed authorization?")
+    if find(conversation.definition_markers, reading.text) and (
+        not reading.asks or find(conversation.meaning_words, reading.text)
+    ):
         named = []
         for key, definition in content.definitions.items():
             for term in _definition_words(content, key):

@@ -159,10 +159,73 @@ NEGATED = re.compile(
 )
 
 
-PAST_YEAR = re.compile(r"\b(?:in|from|since|back in)\s+(?:19[5-9]\d|20[0-2]\d)\b")
+PAST_YEAR = re.compile(
+    r"\b(?:in|from|since|back in|en|desde|del|de)\s+(?:19[5-9]\d|20[0-2]\d)\b"
+    # "3 yrs ago", "six months ago", "hace 6 meses", "hace dos anos"
+    r"|\b(?:\d+|a|one|two|three|four|five|six|several|few)\s+(?:years?|months?)\s+ago\b"
+    r"|\bhace\s+(?:\d+|un|una|unos|unas|dos|tres|cuatro|cinco|seis|varios|varias)\s+(?:anos?|mes|meses)\b"
+)
+
+# One spelling for the words people write several ways, used only to look for
+# safety words: the lists then need one form ("wont stop bleeding" also finds "will
+# not stop bleeding", "won't stop bleeding"), and "3 yrs ago" reads as "3 years ago".
+SAME_WORDS = tuple(
+    (re.compile(pattern), plain)
+    for pattern, plain in (
+        (r"\b(?:will not|won't|wont|willnot)\b", "wont"),
+        (r"\b(?:can not|cannot|can't|cant)\b", "cant"),
+        (r"\b(?:could not|couldn't|couldnt)\b", "couldnt"),
+        (r"\b(?:is not|isn't|isnt)\b", "isnt"),
+        (r"\b(?:are not|aren't|arent)\b", "arent"),
+        (r"\b(?:do not|don't|dont)\b", "dont"),
+        (r"\b(?:does not|doesn't|doesnt)\b", "doesnt"),
+        (r"\b(?:did not|didn't|didnt)\b", "didnt"),
+        (r"\b(?:i am|i'm|im)\b", "im"),
+        (r"\b(?:he is|he's|hes)\b", "hes"),
+        (r"\b(?:she is|she's|shes)\b", "shes"),
+        (r"\b(?:it is|it's)\b", "its"),
+        (r"\b(?:i have|i've|ive)\b", "ive"),
+        (r"\b(?:yrs|yr)\b", "years"),
+        (r"\b(?:mos|mths)\b", "months"),
+        (r"\b(?:wks|wk)\b", "weeks"),
+        (r"\b(?:rn)\b", "right now"),
+        (r"\bq\b", "que"),
+        (r"\bxq\b", "porque"),
+    )
+)
+
+
+@lru_cache(maxsize=4096)
+def same_words(text: str) -> str:
+    """``text`` (cleaned) with each of SAME_WORDS in its one spelling."""
+    for pattern, plain in SAME_WORDS:
+        text = pattern.sub(plain, text)
+    return text
+
+
+@lru_cache(maxsize=None)
+def _safety_patterns(kind_phrases: Tuple[str, ...], near: Tuple[Tuple[Tuple[str, ...], Tuple[str, ...]], ...]):
+    """The compiled patterns of one safety kind, its words in their one spelling."""
+    return [
+        *(_pattern(same_words(fold(phrase).lower())) for phrase in kind_phrases),
+        *(
+            _near_cached(
+                tuple(same_words(fold(w).lower()) for w in one), tuple(same_words(fold(w).lower()) for w in two)
+            )
+            for one, two in near
+        ),
+    ]
+
+
+@lru_cache(maxsize=None)
+def _same_phrases(phrases: Tuple[str, ...]) -> Tuple[str, ...]:
+    return tuple(same_words(fold(phrase).lower()) for phrase in phrases)
+
+
 CARE_WORDS = {"care", "kaiser", "kp", "clinic", "hospital", "home", "facility", "treated", "seen", "doctor", "doctors"}
 NEAR_WORDS = 6  # words allowed between the two words of a safety pair
 NEAR = 60  # characters around a symptom where "last year" or "right now" is about it
+TOUCHING = 12  # characters around a symptom where a past word is part of its name ("stroke rehab")
 
 
 # "the portal doesn't have the old stuff": the place said to lack it is not where to go
@@ -201,18 +264,27 @@ def past_safety_kind(conversation: ConversationContent, text: str) -> Optional[s
 def _safety(conversation: ConversationContent, text: str) -> Tuple[Optional[str], Optional[str]]:
     """(the first safety kind happening now, the first told as past)."""
     told_past = None
+    text = same_words(text)
     for kind, spec in conversation.safety.items():
         # a crisis or abuse counts unless told as long past ("records of my suicide
         # attempt in 2018"); a symptom counts unless said to be past ("records from my
         # chest pain visit last year"); only time words near it count ("had a stroke
         # two weeks ago ... right now"), and any one not said to be past is enough
         lasting = kind not in ("emergency", "poison")
-        markers = conversation.long_past_markers if lasting else conversation.past_markers
-        for pattern in [*(_pattern(phrase) for phrase in spec.phrases), *(_near(pair) for pair in spec.near)]:
+        markers = _same_phrases(tuple(conversation.long_past_markers if lasting else conversation.past_markers))
+        pairs = tuple((tuple(pair[0]), tuple(pair[1])) for pair in spec.near)
+        for pattern in _safety_patterns(tuple(spec.phrases), pairs):
             for match in pattern.finditer(text):
                 near = text[max(0, match.start() - NEAR) : match.end() + NEAR]
                 past = bool(find(markers, near) or PAST_YEAR.search(near))
-                if not past or find(conversation.present_markers, near):
+                # "his stroke rehab", "died of a heart attack": a word touching the
+                # symptom that makes it the name of something past says it is past,
+                # whatever else the message says is now
+                touching = text[max(0, match.start() - TOUCHING) : match.end() + TOUCHING]
+                if past and find(_same_phrases(tuple(conversation.past_named)), touching):
+                    told_past = told_past or kind
+                    continue
+                if not past or find(_same_phrases(tuple(conversation.present_markers)), near):
                     return kind, None
                 told_past = told_past or kind
     return None, told_past

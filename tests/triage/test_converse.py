@@ -1151,3 +1151,46 @@ def test_my_late_wife_is_no_late_request():
     # writer 16: "How do I get my late wife's records? I am the executor." got the rights answer
     ((outcome, slots),) = talk(("How do I get my late wife's records? I am the executor.", "ask_right_to_records", 0.6))
     assert slots["department"] == "roi" and "proof" in said(outcome)
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        # one spelling: "will not" is "won't", and a `*` phrase still matches
+        ("cut my thumb on a can lid and the bleeding will not stop", "emergency"),
+        ("my uncle took like 30 of his heart pills", "poison"),
+        # a time word touching a symptom is past, but "now" later still fires
+        ("I had chest pain last week and it is back now", "emergency"),
+        ("bad headache all of a sudden and i'm seeing double", "emergency"),
+        ("my neighbor drank some windshield washer fluid", "poison"),
+        ("wrote goodbye notes and I'm saving up my pills", "crisis"),
+    ],
+)
+def test_safety_words_in_the_ways_people_spell_them(text, kind):
+    ((outcome, slots),) = talk(text)
+    assert outcome.kind == f"safety:{kind}" and not slots.get("department")
+
+
+@pytest.mark.parametrize(
+    "text, department",
+    [
+        # the symptom names something past: "stroke rehab", "died of a heart attack",
+        # even with "right now" further on
+        ("my wife is in stroke rehab right now and her job wants FMLA papers from me", "leave_form"),
+        ("my grandpa died of a heart attack out of nowhere, how do I get a copy of his chart", "roi"),
+        # "3 yrs ago", "hace 6 meses": a span of time ago
+        ("after a car crash 3 yrs ago my lawyer wants my ER records", "roi"),
+    ],
+)
+def test_a_symptom_named_as_something_past_is_a_request(text, department):
+    ((outcome, slots),) = talk(text)
+    assert not outcome.kind.startswith("safety"), outcome.kind
+    assert slots["department"] == department
+
+
+def test_an_address_asked_for_a_named_form_is_the_address_not_a_definition():
+    ((outcome, slots),) = talk("what's the mailing address for my signed authorization form?")
+    assert "500 NE Multnomah" in said(outcome) and slots["department"] == "roi"
+    assert not outcome.kind.startswith("definition")
+    ((outcome, _),) = talk("what does authorization mean?")
+    assert outcome.kind == "definition:authorization"

@@ -198,3 +198,30 @@ def test_a_spanish_conversation_answers_in_spanish_throughout():
     for outcome, slots in turns:
         assert slots["language"] == "es"
         assert "Where to go" not in said(outcome) and "Cost:" not in said(outcome)
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("mi hijo se tomo un trago del limpiador del piso", "poison"),
+        ("de repente me dio un dolor de cabeza horrible y veo doble", "emergency"),
+        ("mi hermana me mando un mensaje de despedida y ya no contesta", "crisis"),
+        ("mi ex esta pateando la puerta de la casa", "abuse"),
+    ],
+)
+def test_spanish_safety_in_other_words(text, kind):
+    reply, slots = last(text)
+    assert not slots.get("department"), reply
+    assert reply.startswith(("Esto puede", "Su seguridad", "Usted merece", "Llame a Poison")), reply
+
+
+@pytest.mark.parametrize(
+    "text, department",
+    [
+        ("hace 6 meses mi pareja me golpeo, ya estoy a salvo. mi abogado pide los records de urgencias", "roi"),
+        ("mi papa murio de un infarto y necesito una copia de su expediente", "roi"),
+    ],
+)
+def test_spanish_past_events_are_requests(text, department):
+    reply, slots = last(text)
+    assert slots["department"] == department, reply

@@ -4,6 +4,7 @@ load under the page's CSP, no axe-core violations, a screenshot in results/scree
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import sqlalchemy as sa
 
@@ -27,6 +28,9 @@ def test_supervisor_reads_the_dashboard(chromium, page, server, shot):
         say(base, f"dash-{n}", UNHELPED)
     say(base, "dash-records", "my lawyer wants copies of my medical records")
     tracker = sa.create_engine(f"sqlite:///{server['db']}")
+    # a turn slower than the answer timeout is still being stored when its reply
+    # (the contacts text) comes back: wait until each conversation's bot reply is in
+    wait_for_stored(tracker, [*(f"dash-{n}" for n in range(5)), "dash-records"])
     store = AnalyticsStore(f"sqlite:///{server['db'].parent / 'analytics.db'}")  # the server's ANALYTICS_DB
     try:
         job.run(tracker, store)
@@ -65,6 +69,19 @@ def test_supervisor_reads_the_dashboard(chromium, page, server, shot):
         assert found == [], f"axe violations on the dashboard: {found}"
     finally:
         ctx.close()
+
+
+def wait_for_stored(tracker, senders, seconds=60.0):
+    query = sa.text("SELECT COUNT(DISTINCT sender_id) FROM events WHERE type_name = 'bot' AND sender_id IN :senders")
+    query = query.bindparams(sa.bindparam("senders", expanding=True))
+    deadline = time.monotonic() + seconds
+    while True:
+        with tracker.connect() as connection:
+            stored = connection.execute(query, {"senders": list(senders)}).scalar()
+        if stored == len(senders) or time.monotonic() > deadline:
+            assert stored == len(senders), f"{stored} of {len(senders)} conversations stored"
+            return
+        time.sleep(0.5)
 
 
 def sign_in(page, base):
