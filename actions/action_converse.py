@@ -27,6 +27,7 @@ from actions.action_handoff import ActionHandoff
 from actions.action_offer_records_letter import ActionOfferRecordsLetter
 from actions.action_triage import ActionTriage
 from actions.common import content, latest_intent, renderer, send, slot_facts
+from triage import safety_model
 from triage.conversation_content import load_conversation
 from triage.converse import Outcome, Said, State, step
 from triage.engine import REQUEST_INTENTS
@@ -35,6 +36,7 @@ from triage.rights import RIGHTS_INTENTS
 from triage.vocabulary import facts_from_entities
 
 warm()  # the language detector's models load when the action server starts
+safety_model.model()  # and the safety model is trained (about 2 s), not on a first message
 
 RESPONSES = {  # small talk: the domain's response and the reply part it is (triage.render.PARTS)
     "greet": ("utter_greet", "greeting"),

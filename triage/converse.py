@@ -190,7 +190,7 @@ def _faq_index(conversation: ConversationContent, language: str = "en"):
 
 
 def _build_faq_index(conversation: ConversationContent, spanish: bool = False):
-    from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
     keys, texts = [], []
     for key, faq in conversation.faq.items():

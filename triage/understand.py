@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Dict, Iterable, List, Optional, Tuple
 
+from triage import safety_model
 from triage.content_schema import Content
 from triage.conversation_content import ConversationContent
 from triage.vocabulary import clean, fold, longest_phrase, whole_words
@@ -290,6 +291,24 @@ def _safety(conversation: ConversationContent, text: str) -> Tuple[Optional[str]
     return None, told_past
 
 
+def _told_as_past(conversation: ConversationContent, text: str) -> bool:
+    """A past word or a year in the message, and no word saying something is now."""
+    text = same_words(text)
+    markers = _same_phrases(tuple(conversation.past_markers) + tuple(conversation.long_past_markers))
+    past = find(markers, text) or PAST_YEAR.search(text)
+    return bool(past) and not find(_same_phrases(tuple(conversation.present_markers)), text)
+
+
+def _safety_by_model(conversation: ConversationContent, text: str) -> Optional[str]:
+    """The safety model's kind for a message no safety word found, unless it tells
+    of something past (triage/safety_model.py)."""
+    if len(text.split()) < safety_model.MIN_WORDS or _safety(conversation, text)[1]:
+        return None
+    if _told_as_past(conversation, text):
+        return None
+    return safety_model.model().kind(text)
+
+
 def read(content: Content, conversation: ConversationContent, message: str) -> Reading:
     text = clean((message or "").replace("#", " number "))
     if not text:
@@ -353,7 +372,7 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
             break
     return Reading(
         text=text,
-        safety=safety_kind(conversation, text),
+        safety=safety_kind(conversation, text) or _safety_by_model(conversation, text),
         neighbour=neighbour,
         asks=asks,
         departments=departments,
