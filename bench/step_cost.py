@@ -5,7 +5,8 @@
 Times, on every user message of the open conversation test set
 (tests/conversations/*.yml, written by independent writers), each part the
 conversation step adds to a turn: reading the message with the content's words
-(triage.understand.read), the route-question retrieval (TF-IDF, words and
+(triage.understand.read), the safety model's score (part of read, asked when no
+safety word is found), the route-question retrieval (TF-IDF, words and
 characters) and the whole step (triage.converse.step, with a fresh state and no
 NLU intent, so every rule is tried). Prints milliseconds of CPU per message.
 """
@@ -16,6 +17,7 @@ import statistics
 import time
 
 from tests.conversations import harness
+from triage import safety_model
 from triage.content import load_content
 from triage.conversation_content import load_conversation
 from triage.converse import Said, State, nearest_faq, step
@@ -38,6 +40,7 @@ def _cpu_ms(fn, texts, repeat: int = 3):
 
 PARTS = (
     "read the message (understand.read)",
+    "safety model (in read, when no safety word)",
     "route-question retrieval (TF-IDF)",
     "whole conversation step (converse.step)",
 )
@@ -50,11 +53,13 @@ def measure(limit: int = 0) -> dict:
     texts = [turn["user"] for c in harness.load() for turn in c["turns"]]
     texts = texts[:limit] if limit else texts
     nearest_faq(conversation, "warm up", ["roi"])  # the index is built once per process
+    safety = safety_model.model()  # trained once per process
     parts = dict(
         zip(
             PARTS,
             (
                 lambda t: read(content, conversation, t),
+                lambda t: safety.score(t),
                 lambda t: nearest_faq(conversation, t, ["roi", "roi_third_party"]),
                 lambda t: step(content, conversation, render, State(), Said(t)),
             ),

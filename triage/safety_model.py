@@ -50,18 +50,18 @@ def _nlu_messages(folder: Path) -> List[str]:
 
 class SafetyModel:
     def __init__(self, safety: List[Tuple[str, str]], other: List[str], prepare) -> None:
+        from scipy.sparse import hstack
         from sklearn.feature_extraction.text import TfidfVectorizer
         from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_union
 
         self.prepare = prepare
         texts = [prepare(text) for text, _ in safety] + [prepare(text) for text in other]
         labels = [1] * len(safety) + [0] * len(other)
-        self.features = make_union(
+        self.vectorizers = (
             TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
             TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True),
         )
-        matrix = self.features.fit_transform(texts)
+        matrix = hstack([v.fit_transform(texts) for v in self.vectorizers]).tocsr()
         self.is_safety = LogisticRegression(C=C, class_weight="balanced", max_iter=3000).fit(matrix, labels)
         self.kinds = LogisticRegression(C=C, class_weight="balanced", max_iter=3000).fit(
             matrix[: len(safety)], [kind for _, kind in safety]
@@ -69,7 +69,10 @@ class SafetyModel:
 
     def score(self, text: str) -> Tuple[float, str]:
         """(the probability that ``text`` needs 911 / 988 first, the likeliest kind)."""
-        row = self.features.transform([self.prepare(text)])
+        from scipy.sparse import hstack
+
+        prepared = [self.prepare(text)]
+        row = hstack([v.transform(prepared) for v in self.vectorizers]).tocsr()
         probability = float(self.is_safety.predict_proba(row)[0][1])
         return probability, str(self.kinds.predict(row)[0])
 

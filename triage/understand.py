@@ -262,19 +262,51 @@ def past_safety_kind(conversation: ConversationContent, text: str) -> Optional[s
     return None if now else past
 
 
+@dataclass(frozen=True)
+class _SafetyWords:
+    """A conversation content's safety words, compiled in their one spelling."""
+
+    kinds: Tuple[Tuple[str, Tuple[re.Pattern, ...], Tuple[str, ...]], ...]  # (kind, patterns, past markers)
+    past_named: Tuple[str, ...]
+    present: Tuple[str, ...]
+    any_past: Tuple[str, ...]
+
+
+_SAFETY_WORDS: Dict[int, Tuple[ConversationContent, _SafetyWords]] = {}
+
+
+def _safety_words(conversation: ConversationContent) -> _SafetyWords:
+    kept = _SAFETY_WORDS.get(id(conversation))
+    if kept is not None and kept[0] is conversation:
+        return kept[1]
+    kinds = []
+    for kind, spec in conversation.safety.items():
+        # a crisis or abuse counts unless told as long past; a symptom unless past
+        lasting = kind not in ("emergency", "poison")
+        markers = conversation.long_past_markers if lasting else conversation.past_markers
+        pairs = tuple((tuple(pair[0]), tuple(pair[1])) for pair in spec.near)
+        kinds.append((kind, tuple(_safety_patterns(tuple(spec.phrases), pairs)), _same_phrases(tuple(markers))))
+    words = _SafetyWords(
+        kinds=tuple(kinds),
+        past_named=_same_phrases(tuple(conversation.past_named)),
+        present=_same_phrases(tuple(conversation.present_markers)),
+        any_past=_same_phrases(tuple(conversation.past_markers) + tuple(conversation.long_past_markers)),
+    )
+    _SAFETY_WORDS[id(conversation)] = (conversation, words)
+    return words
+
+
 def _safety(conversation: ConversationContent, text: str) -> Tuple[Optional[str], Optional[str]]:
     """(the first safety kind happening now, the first told as past)."""
     told_past = None
     text = same_words(text)
-    for kind, spec in conversation.safety.items():
+    words = _safety_words(conversation)
+    for kind, patterns, markers in words.kinds:
         # a crisis or abuse counts unless told as long past ("records of my suicide
         # attempt in 2018"); a symptom counts unless said to be past ("records from my
         # chest pain visit last year"); only time words near it count ("had a stroke
         # two weeks ago ... right now"), and any one not said to be past is enough
-        lasting = kind not in ("emergency", "poison")
-        markers = _same_phrases(tuple(conversation.long_past_markers if lasting else conversation.past_markers))
-        pairs = tuple((tuple(pair[0]), tuple(pair[1])) for pair in spec.near)
-        for pattern in _safety_patterns(tuple(spec.phrases), pairs):
+        for pattern in patterns:
             for match in pattern.finditer(text):
                 near = text[max(0, match.start() - NEAR) : match.end() + NEAR]
                 past = bool(find(markers, near) or PAST_YEAR.search(near))
@@ -282,10 +314,10 @@ def _safety(conversation: ConversationContent, text: str) -> Tuple[Optional[str]
                 # symptom that makes it the name of something past says it is past,
                 # whatever else the message says is now
                 touching = text[max(0, match.start() - TOUCHING) : match.end() + TOUCHING]
-                if past and find(_same_phrases(tuple(conversation.past_named)), touching):
+                if past and find(words.past_named, touching):
                     told_past = told_past or kind
                     continue
-                if not past or find(_same_phrases(tuple(conversation.present_markers)), near):
+                if not past or find(words.present, near):
                     return kind, None
                 told_past = told_past or kind
     return None, told_past
@@ -294,18 +326,17 @@ def _safety(conversation: ConversationContent, text: str) -> Tuple[Optional[str]
 def _told_as_past(conversation: ConversationContent, text: str) -> bool:
     """A past word or a year in the message, and no word saying something is now."""
     text = same_words(text)
-    markers = _same_phrases(tuple(conversation.past_markers) + tuple(conversation.long_past_markers))
-    past = find(markers, text) or PAST_YEAR.search(text)
-    return bool(past) and not find(_same_phrases(tuple(conversation.present_markers)), text)
+    words = _safety_words(conversation)
+    past = find(words.any_past, text) or PAST_YEAR.search(text)
+    return bool(past) and not find(words.present, text)
 
 
-def _safety_by_model(conversation: ConversationContent, text: str) -> Optional[str]:
-    """The safety model's kind for a message no safety word found, unless it tells
-    of something past (triage/safety_model.py)."""
-    if len(text.split()) < safety_model.MIN_WORDS or _safety(conversation, text)[1]:
-        return None
-    if _told_as_past(conversation, text):
-        return None
+def _safety_of(conversation: ConversationContent, text: str) -> Optional[str]:
+    """The safety kind the words find; else the safety model's for a message that
+    tells of nothing past (triage/safety_model.py)."""
+    now, past = _safety(conversation, text)
+    if now or past or len(text.split()) < safety_model.MIN_WORDS or _told_as_past(conversation, text):
+        return now
     return safety_model.model().kind(text)
 
 
@@ -372,7 +403,7 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
             break
     return Reading(
         text=text,
-        safety=safety_kind(conversation, text) or _safety_by_model(conversation, text),
+        safety=_safety_of(conversation, text),
         neighbour=neighbour,
         asks=asks,
         departments=departments,
