@@ -22,8 +22,10 @@ The rules are in ``handoff.service``; the tracker side in ``handoff.conversation
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 import os
+import threading
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
 from rasa.core.channels.channel import UserMessage
@@ -253,12 +255,22 @@ def add_web_routes(bp: Blueprint) -> None:
 
 
 # -- the agents' side ------------------------------------------------------------
+def _load_step() -> None:
+    try:
+        importlib.import_module("actions.action_converse")
+    except Exception as error:  # the first suggestion will load it, or say why not
+        logger.warning("handoff: the step did not load at start (%s)", type(error).__name__)
+
+
 def add_console_routes(bp: Blueprint, console: Any) -> None:
     """``console``: the agent channel (``current``, ``signed_in_post``, ``store.audit``)."""
 
     @bp.listener("after_server_start")
     async def start_sweeping(app: Any, _loop: Any) -> None:
         app.add_task(sweep_forever())
+        # the suggestions run the conversation step in this server: load it (with its
+        # language detector and safety model) now, so the first one does not wait
+        threading.Thread(target=_load_step, name="load-step", daemon=True).start()
 
     def signed_in(request: Request) -> Optional[HTTPResponse]:
         return None if console.current(request) else json({"error": "not signed in"}, 401)

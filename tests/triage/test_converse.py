@@ -1194,3 +1194,10 @@ def test_an_address_asked_for_a_named_form_is_the_address_not_a_definition():
     assert not outcome.kind.startswith("definition")
     ((outcome, _),) = talk("what does authorization mean?")
     assert outcome.kind == "definition:authorization"
+
+
+def test_a_legal_deadline_asked_is_the_laws_answer_not_the_status_check():
+    ((outcome, _),) = talk(
+        ("I sent my records request on March 3 in Fresno, what's the legal deadline?", "ask_records_deadline", 0.8)
+    )
+    assert outcome.kind == "rights" and outcome.delegate == "ask_records_deadline"

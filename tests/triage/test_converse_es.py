@@ -225,3 +225,21 @@ def test_spanish_safety_in_other_words(text, kind):
 def test_spanish_past_events_are_requests(text, department):
     reply, slots = last(text)
     assert slots["department"] == department, reply
+
+
+@pytest.mark.parametrize(
+    "text, department",
+    [
+        ("como veo los resultados de la sangre que me sacaron ayer", "self_service"),
+        ("ya nacio mi nena, quiero pedir el permiso para estar con la bebe en el trabajo", "leave_form"),
+        ("para la licencia de caza me piden una forma que llene el medico", "clinical_team"),
+    ],
+)
+def test_spanish_requests_named_by_what_they_are_for(text, department):
+    reply, slots = last(text)
+    assert slots["department"] == department, reply
+
+
+def test_spanish_phone_of_a_department_named():
+    reply, slots = last("numero del departamento de imagenes?")
+    assert "503-571-8451" in reply and slots["department"] == "imaging"
