@@ -230,7 +230,7 @@ def test_spanish_past_events_are_requests(text, department):
 @pytest.mark.parametrize(
     "text, department",
     [
-        ("como veo los resultados de la sangre que me sacaron ayer", "self_service"),
+        ("quiero ver mis resultados de la sangre que me sacaron ayer", "self_service"),
         ("ya nacio mi nena, quiero pedir el permiso para estar con la bebe en el trabajo", "leave_form"),
         ("para la licencia de caza me piden una forma que llene el medico", "clinical_team"),
     ],
