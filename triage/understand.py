@@ -66,17 +66,12 @@ LEADING_CORRECTION = re.compile(
 )
 
 
-@lru_cache(maxsize=None)
-def _near_cached(first: Tuple[str, ...], second: Tuple[str, ...]) -> re.Pattern:
+def _near(first: Iterable[str], second: Iterable[str]) -> re.Pattern:
+    """A word of the first set within a few words of one of the second, either order."""
     one = "|".join(re.escape(fold(w)) for w in sorted(first, key=len, reverse=True))
     two = "|".join(re.escape(fold(w)) for w in sorted(second, key=len, reverse=True))
     gap = r"(?:\W+[\w']+){0,%d}\W+" % NEAR_WORDS
     return re.compile(rf"(?<![\w-])(?:(?:{one}){gap}(?:{two})|(?:{two}){gap}(?:{one}))(?![\w-])")
-
-
-def _near(pair: List[List[str]]) -> re.Pattern:
-    """A word of the first set within a few words of one of the second, either order."""
-    return _near_cached(tuple(pair[0]), tuple(pair[1]))
 
 
 @lru_cache(maxsize=None)
@@ -204,23 +199,21 @@ def same_words(text: str) -> str:
     return text
 
 
-@lru_cache(maxsize=None)
-def _safety_patterns(kind_phrases: Tuple[str, ...], near: Tuple[Tuple[Tuple[str, ...], Tuple[str, ...]], ...]):
+def _one_spelling(phrase: str) -> str:
+    """A content phrase as messages are matched: folded, SAME_WORDS in one spelling."""
+    return same_words(fold(phrase))
+
+
+def _safety_patterns(phrases: Iterable[str], near: Iterable[List[List[str]]]) -> Tuple["re.Pattern[str]", ...]:
     """The compiled patterns of one safety kind, its words in their one spelling."""
-    return [
-        *(_pattern(same_words(fold(phrase).lower())) for phrase in kind_phrases),
-        *(
-            _near_cached(
-                tuple(same_words(fold(w).lower()) for w in one), tuple(same_words(fold(w).lower()) for w in two)
-            )
-            for one, two in near
-        ),
-    ]
+    return (
+        *(_pattern(_one_spelling(phrase)) for phrase in phrases),
+        *(_near([_one_spelling(w) for w in one], [_one_spelling(w) for w in two]) for one, two in near),
+    )
 
 
-@lru_cache(maxsize=None)
-def _same_phrases(phrases: Tuple[str, ...]) -> Tuple[str, ...]:
-    return tuple(same_words(fold(phrase).lower()) for phrase in phrases)
+def _same_phrases(*lists: Iterable[str]) -> Tuple[str, ...]:
+    return tuple(_one_spelling(phrase) for phrases in lists for phrase in phrases)
 
 
 CARE_WORDS = {"care", "kaiser", "kp", "clinic", "hospital", "home", "facility", "treated", "seen", "doctor", "doctors"}
@@ -284,13 +277,12 @@ def _safety_words(conversation: ConversationContent) -> _SafetyWords:
         # a crisis or abuse counts unless told as long past; a symptom unless past
         lasting = kind not in ("emergency", "poison")
         markers = conversation.long_past_markers if lasting else conversation.past_markers
-        pairs = tuple((tuple(pair[0]), tuple(pair[1])) for pair in spec.near)
-        kinds.append((kind, tuple(_safety_patterns(tuple(spec.phrases), pairs)), _same_phrases(tuple(markers))))
+        kinds.append((kind, _safety_patterns(spec.phrases, spec.near), _same_phrases(markers)))
     words = _SafetyWords(
         kinds=tuple(kinds),
-        past_named=_same_phrases(tuple(conversation.past_named)),
-        present=_same_phrases(tuple(conversation.present_markers)),
-        any_past=_same_phrases(tuple(conversation.past_markers) + tuple(conversation.long_past_markers)),
+        past_named=_same_phrases(conversation.past_named),
+        present=_same_phrases(conversation.present_markers),
+        any_past=_same_phrases(conversation.past_markers, conversation.long_past_markers),
     )
     _SAFETY_WORDS[id(conversation)] = (conversation, words)
     return words
