@@ -80,6 +80,9 @@ JOINTS = (
     " y luego ",
     " y ",
 )
+# words that point back to records named before ("... my records, put them in my chart"):
+# the records are what is to be added, not a second request
+BACK_REFERENCE = re.compile(r"\b(them|those|these|it|los|las|esos|esas|estos|estas|lo)\b")
 SMALL_TALK = ("greet", "goodbye", "thank", "affirm", "deny")
 # the law's answer for a time or a cost asked in words
 LAW_ASKS = {"time": "ask_records_deadline", "cost": "ask_records_fees"}
@@ -456,6 +459,9 @@ def pick_requests(said: Said, reading: Reading, needs_words: Sequence[str] = ())
         first_specific = min(reading.positions.get(r, 0) for r in specific)
         between = reading.text[min(records_at, first_specific) : max(records_at, first_specific)]
         apart = any(joint in between for joint in JOINTS)
+        if apart and "add_to_chart" in specific and records_at < reading.positions["add_to_chart"]:
+            at = reading.positions["add_to_chart"]
+            apart = not BACK_REFERENCE.search(reading.text[max(at - 12, 0) : at + 24])
         words = words if apart else specific
     if nlu and said.confidence >= NLU_SURE:
         if nlu in words:

@@ -987,6 +987,13 @@ def test_outside_records_for_a_new_kaiser_chart_go_to_medical_records():
     assert slots["department"] == "medical_records"
 
 
+def test_records_pointed_back_to_are_what_is_added_but_a_second_paper_is_a_second_request():
+    ((_, slots),) = talk("my old doctor in Texas sent me my records and I want them added to my chart here")
+    assert slots["department"] == "medical_records"
+    ((outcome, slots),) = talk("send my records to my lawyer and also add my advance directive to my chart")
+    assert slots["department"] == "roi" and "500 NE Multnomah" in " ".join(r.text for r in outcome.replies)
+
+
 # -- round 5: independent writers 13 and 15 (first play, then read) ------------------
 
 

@@ -52,6 +52,13 @@ def last(*turns) -> Tuple[str, dict]:
             "Authorization",
         ),
         ("a que hora cierra la oficina de informacion medica?", "roi", "4:30"),
+        # writer 33: outside records named apart, then pointed back to ("los"): papers to add
+        (
+            "tengo todos mis estudios del corazon de Santo Domingo y quiero que mi doctor de aqui los tenga en"
+            " mi expediente, a donde los envio?",
+            "medical_records",
+            "500 NE Multnomah",
+        ),
         # writer 27 (first play): a typo, dental x-rays for an outside orthodontist,
         # an asthma plan for school, an advance directive, a disability form, a DMV form
         ("mi mama nesesita su cartilla de bacunas pa su trabajo nuevo", "self_service", "kp.org"),
