@@ -634,9 +634,11 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
 
     # 2. safety first
     if reading.safety:
-        reply = fill(render, conversation, conversation.safety[reading.safety].reply)
+        # one more safety answer when the message names another kind now ("he choked
+        # me and I can't breathe": 911, then the abuse hotline); one only, to stay short
+        kinds = [reading.safety, *reading.more_safety[:1]]
         return Outcome(
-            [Reply(reply, part="safety")],
+            [Reply(fill(render, conversation, conversation.safety[kind].reply), part="safety") for kind in kinds],
             # no department now; the request in context stays for when they come back to it
             {"department": None, "pending_question": None, "question_repeated": False},
             kind=f"safety:{reading.safety}",

@@ -105,6 +105,7 @@ def longest(table: Dict[str, List[str]], text: str) -> Optional[str]:
 class Reading:
     text: str
     safety: Optional[str] = None
+    more_safety: Tuple[str, ...] = ()  # other safety kinds named now, in content order
     neighbour: Optional[str] = None
     asks: Tuple[str, ...] = ()
     departments: Tuple[str, ...] = ()
@@ -288,9 +289,13 @@ def _safety_words(conversation: ConversationContent) -> _SafetyWords:
     return words
 
 
-def _safety(conversation: ConversationContent, text: str) -> Tuple[Optional[str], Optional[str]]:
-    """(the first safety kind happening now, the first told as past)."""
+def _safety_found(
+    conversation: ConversationContent, text: str, every: bool = False
+) -> Tuple[Tuple[str, ...], Optional[str]]:
+    """(the safety kinds happening now: the first, or with ``every`` all of them in
+    content order; the first told as past)."""
     told_past = None
+    now: List[str] = []
     text = same_words(text)
     words = _safety_words(conversation)
     for kind, patterns, markers in words.kinds:
@@ -298,6 +303,7 @@ def _safety(conversation: ConversationContent, text: str) -> Tuple[Optional[str]
         # attempt in 2018"); a symptom counts unless said to be past ("records from my
         # chest pain visit last year"); only time words near it count ("had a stroke
         # two weeks ago ... right now"), and any one not said to be past is enough
+        found = False
         for pattern in patterns:
             for match in pattern.finditer(text):
                 near = text[max(0, match.start() - NEAR) : match.end() + NEAR]
@@ -310,9 +316,28 @@ def _safety(conversation: ConversationContent, text: str) -> Tuple[Optional[str]
                     told_past = told_past or kind
                     continue
                 if not past or find(words.present, near):
-                    return kind, None
+                    found = True
+                    break
                 told_past = told_past or kind
-    return None, told_past
+            if found:
+                break
+        if found:
+            now.append(kind)
+            if not every:
+                break
+    return tuple(now), (None if now else told_past)
+
+
+def _safety(conversation: ConversationContent, text: str) -> Tuple[Optional[str], Optional[str]]:
+    """(the first safety kind happening now, the first told as past)."""
+    now, past = _safety_found(conversation, text)
+    return (now[0] if now else None), past
+
+
+def safety_kinds(conversation: ConversationContent, text: str) -> Tuple[str, ...]:
+    """Every safety kind happening now, in content order ("he choked me and now I
+    can't breathe": an emergency and abuse)."""
+    return _safety_found(conversation, text, every=True)[0]
 
 
 def _told_as_past(conversation: ConversationContent, text: str) -> bool:
@@ -393,9 +418,11 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
         if find(spec.phrases, text):
             neighbour = kind
             break
+    safety = _safety_of(conversation, text)
     return Reading(
         text=text,
-        safety=_safety_of(conversation, text),
+        safety=safety,
+        more_safety=safety_kinds(conversation, text)[1:] if safety else (),
         neighbour=neighbour,
         asks=asks,
         departments=departments,

@@ -14,7 +14,7 @@ from triage.content import load_content
 from triage.conversation_content import load_conversation, parse_conversation, read_conversation_raw
 from triage.converse import Outcome, Said, State, nearest_faq, pick_requests, step
 from triage.render import Renderer
-from triage.understand import option_facts, option_index, place, read, safety_kind
+from triage.understand import option_facts, option_index, place, read, safety_kind, safety_kinds
 from triage.vocabulary import clean
 
 C = load_content()
@@ -1208,3 +1208,14 @@ def test_a_legal_deadline_asked_is_the_laws_answer_not_the_status_check():
         ("I sent my records request on March 3 in Fresno, what's the legal deadline?", "ask_records_deadline", 0.8)
     )
     assert outcome.kind == "rights" and outcome.delegate == "ask_records_deadline"
+
+
+def test_an_emergency_told_with_abuse_gets_911_first_then_the_abuse_hotline():
+    ((outcome, slots),) = talk("my boyfriend choked me last night and now I can't breathe right")
+    texts = [r.text for r in outcome.replies]
+    assert outcome.kind == "safety:emergency" and not slots.get("department")
+    assert "911" in texts[0] and "1-800-799-7233" in texts[1] and len(texts) == 2
+    # one kind alone: one answer
+    ((outcome, _),) = talk("my chest hurts really bad right now")
+    assert len(outcome.replies) == 1 and "1-800-799-7233" not in outcome.replies[0].text
+    assert safety_kinds(V, "he is hitting me right now and my chest hurts") == ("emergency", "abuse")

@@ -250,3 +250,10 @@ def test_spanish_requests_named_by_what_they_are_for(text, department):
 def test_spanish_phone_of_a_department_named():
     reply, slots = last("numero del departamento de imagenes?")
     assert "503-571-8451" in reply and slots["department"] == "imaging"
+
+
+def test_an_emergency_told_with_abuse_in_spanish_gets_911_then_the_hotline():
+    ((outcome, slots),) = talk("mi esposo me pego y estoy sangrando mucho de la cabeza", slots={"language": "es"})
+    texts = [r.text for r in outcome.replies]
+    assert texts[0].startswith("Esto puede ser una emergencia") and "911" in texts[0]
+    assert "1-800-799-7233" in texts[1] and "Violencia Doméstica" in texts[1] and not slots.get("department")
