@@ -83,6 +83,11 @@ JOINTS = (
 # words that point back to records named before ("... my records, put them in my chart"):
 # the records are what is to be added, not a second request
 BACK_REFERENCE = re.compile(r"\b(them|those|these|it|los|las|esos|esas|estos|estas|lo)\b")
+# papers added to the chart that are not the records named before them
+OWN_PAPER = re.compile(
+    r"\b(advance directive|living will|power of attorney|polst|directiva|directivas|testamento vital|"
+    r"poder notarial|voluntad anticipada)\b"
+)
 SMALL_TALK = ("greet", "goodbye", "thank", "affirm", "deny")
 # the law's answer for a time or a cost asked in words
 LAW_ASKS = {"time": "ask_records_deadline", "cost": "ask_records_fees"}
@@ -461,7 +466,11 @@ def pick_requests(said: Said, reading: Reading, needs_words: Sequence[str] = ())
         apart = any(joint in between for joint in JOINTS)
         if apart and "add_to_chart" in specific and records_at < reading.positions["add_to_chart"]:
             at = reading.positions["add_to_chart"]
-            apart = not BACK_REFERENCE.search(reading.text[max(at - 12, 0) : at + 24])
+            # "... my records, put them in my chart", "mis estudios ... quiero que queden en
+            # mi expediente": the records are the papers to add, unless another paper is named
+            apart = not BACK_REFERENCE.search(reading.text[max(at - 12, 0) : at + 24]) and bool(
+                OWN_PAPER.search(reading.text[records_at:])
+            )
         words = words if apart else specific
     if nlu and said.confidence >= NLU_SURE:
         if nlu in words:
@@ -667,15 +676,14 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     )
     # "my A1C says 6.1 on the portal, is that bad?": what a result means is for the care team
     result_meaning = reading.neighbour == "results_meaning" and reading.facts.get("record_kind") == "test_results"
-    if (
-        reading.neighbour
-        and not about_context
-        and (
-            booking
-            or billing
-            or result_meaning
-            or reading.neighbour == "scan_booking"
-            or not (reading.requests or reading.departments)
+    # a bill or a booking named outright is theirs, even in a records conversation
+    # ("also I have a kaiser bill I don't understand")
+    if reading.neighbour and (
+        booking
+        or billing
+        or (
+            not about_context
+            and (result_meaning or reading.neighbour == "scan_booking" or not (reading.requests or reading.departments))
         )
     ):
         reply = fill(render, conversation, conversation.neighbours[reading.neighbour].reply)

@@ -218,7 +218,10 @@ class Renderer:
             law = self.content.rights.topics["deadline" if topic == "time" else "fees"].answers["WA"]
             name = self.content.rights.jurisdictions["WA"].name.get(self.language)
             unlisted = self.fill(messages.followup["no_time" if topic == "time" else "no_cost"], dept)
-            return Reply("\n".join([unlisted, f"{name}: {self.fill(law.text)}", *self._phones(route)]))
+            lines = [unlisted, f"{name}: {self.fill(law.text)}"]
+            if topic == "cost":  # and when the copy is free (a paid-leave claim, a disability appeal)
+                lines.append(self.fill(self.content.rights.topics["free_copies"].answers["WA"].text))
+            return Reply("\n".join([*lines, *self._phones(route)]))
         if topic == "time":
             if route.spec.time:
                 return Reply(f"{self.heading('time')} {self.fill(route.spec.time, dept)}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Set, Tuple
 
 from triage import safety_model
 from triage.content_schema import Content
@@ -357,19 +357,70 @@ def _safety_of(conversation: ConversationContent, text: str) -> Optional[str]:
     return safety_model.model().kind(text)
 
 
+_ASK_WORDS: Dict[int, Tuple[ConversationContent, Tuple[Tuple[Tuple[str, Tuple[str, ...]], ...], Tuple[str, ...]]]] = {}
+
+
+def _ask_words(
+    conversation: ConversationContent,
+) -> Tuple[Tuple[Tuple[str, Tuple[str, ...]], ...], Tuple[str, ...]]:
+    """The asks' words and the not-asks' words in their one spelling (SAME_WORDS)."""
+    kept = _ASK_WORDS.get(id(conversation))
+    if kept is not None and kept[0] is conversation:
+        return kept[1]
+    words = (
+        tuple((kind, _same_phrases(phrases)) for kind, phrases in conversation.asks.items()),
+        _same_phrases(conversation.not_asks),
+    )
+    _ASK_WORDS[id(conversation)] = (conversation, words)
+    return words
+
+
+_CONTACT_DEPARTMENTS: Dict[int, Tuple[Content, Tuple[Tuple[str, str], ...]]] = {}
+
+
+def _contact_departments(content: Content) -> Tuple[Tuple[str, str], ...]:
+    """(a phone, fax or email in lower case, its department) for each contact that
+    belongs to one department only (not the toll-free line ROI shares)."""
+    kept = _CONTACT_DEPARTMENTS.get(id(content))
+    if kept is not None and kept[0] is content:
+        return kept[1]
+    owners: Dict[str, Set[str]] = {}
+    for key, department in content.departments.items():
+        for contact_ids in department.contacts.values():
+            for contact_id in contact_ids:
+                owners.setdefault(contact_id, set()).add(key)
+    pairs = []
+    for contact_id, keys in sorted(owners.items()):
+        # a contact several departments list is the one its name says ("roi_phone")
+        named = [key for key in keys if contact_id.startswith(key + "_")]
+        owner = named[0] if len(named) == 1 else next(iter(keys)) if len(keys) == 1 else None
+        if owner and content.contacts[contact_id].kind in ("phone", "fax", "email"):
+            pairs.append((content.contacts[contact_id].value.lower(), owner))
+    shared = {value for value, _ in pairs if sum(1 for v, _ in pairs if v == value) > 1}
+    kept_pairs = tuple(pair for pair in pairs if pair[0] not in shared)
+    _CONTACT_DEPARTMENTS[id(content)] = (content, kept_pairs)
+    return kept_pairs
+
+
 def read(content: Content, conversation: ConversationContent, message: str) -> Reading:
     text = clean((message or "").replace("#", " number "))
     if not text:
         return Reading(text="")
     words = len(text.split())
-    asking = re.sub(r"\btoll[ -]free\b", "tollfree", text)  # a phone line, not a price
-    for phrase in conversation.not_asks:
+    # asks in one spelling too: "a q hora", "q tengo q mandar", "what's the fax"
+    asks_words, not_asks = _ask_words(conversation)
+    asking = same_words(re.sub(r"\btoll[ -]free\b", "tollfree", text))  # a phone line, not a price
+    for phrase in not_asks:
         asking = _pattern(phrase).sub(" ", asking)
-    asks = tuple(kind for kind, phrases in conversation.asks.items() if find(phrases, asking))
+    asks = tuple(kind for kind, phrases in asks_words if find(phrases, asking))
     meant = LEADING_CORRECTION.sub(" ", _blank_negated(message, text), count=1)
     for phrase in conversation.not_requests:
         meant = _pattern(phrase).sub(" ", meant)
     departments = tuple(key for _, _, key in _ordered(conversation.departments_named, meant))
+    # "what hours is <ROI's number> open?": a department named by its own number or email
+    departments += tuple(
+        dict.fromkeys(key for value, key in _contact_departments(content) if value in text and key not in departments)
+    )
     found_requests = _named(conversation.requests, meant)
     generic = find(conversation.generic_form_phrases, text)
     if generic and not any(key not in ("records",) for _, _, key in found_requests):
