@@ -678,11 +678,15 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     result_meaning = reading.neighbour == "results_meaning" and reading.facts.get("record_kind") == "test_results"
     # a bill or a booking named outright is theirs, even in a records conversation
     # ("also I have a kaiser bill I don't understand")
+    # "I moved, now I'm in Everett and get care there" in a records conversation: a
+    # place for the request in context, not a change of address
+    new_place = reading.neighbour == "membership" and bool(state.request) and "region" in reading.facts
     if reading.neighbour and (
         booking
         or billing
         or (
             not about_context
+            and not new_place
             and (result_meaning or reading.neighbour == "scan_booking" or not (reading.requests or reading.departments))
         )
     ):
@@ -768,8 +772,14 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     ):
         # "can they extend it?", "what if they need more time?" about a records request
         return Outcome(delegate="ask_correction_rights" if correcting else "ask_records_deadline", kind="rights")
-    if not rights and find(conversation.law_named, reading.text) and not reading.requests:
-        # "isn't there a law in Washington about how long they get?": the law's answer
+    if (
+        not rights
+        and (find(conversation.law_named, reading.text) or reading.facts.get("region") == "california")
+        and not (set(reading.requests) - {"records"})
+    ):
+        # "isn't there a law in Washington about how long they get?": the law's answer;
+        # "in California how long do they have to give me copies?" too (no Kaiser
+        # Permanente region there: only its law answers)
         asked = [LAW_ASKS[a] for a in reading.asks if a in LAW_ASKS]
         if asked:
             return Outcome(delegate="ask_correction_rights" if correcting else asked[0], kind="rights")

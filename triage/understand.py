@@ -137,11 +137,16 @@ def _named(table: Dict[str, List[str]], text: str) -> List[Tuple[int, int, str]]
     }
     found = []
     for key, own in spans.items():
-        others = [(s, e) for other, theirs in spans.items() if other != key for s, e, fixed in theirs if fixed]
+        others = [(s, e, fixed) for other, theirs in spans.items() if other != key for s, e, fixed in theirs]
+        # a phrase with a gap holds only what ends or starts with it ("agreguen mi
+        # testamento a mi expediente": its "mi expediente" is no records request)
         free = [
             (start, end)
             for start, end, _ in own
-            if not any(s <= start and end <= e and (e - s) > (end - start) for s, e in others)
+            if not any(
+                s <= start and end <= e and (e - s) > (end - start) and (fixed or end == e or start == s)
+                for s, e, fixed in others
+            )
         ]
         if free:
             start, end = min(free)
