@@ -1219,3 +1219,46 @@ def test_an_emergency_told_with_abuse_gets_911_first_then_the_abuse_hotline():
     ((outcome, _),) = talk("my chest hurts really bad right now")
     assert len(outcome.replies) == 1 and "1-800-799-7233" not in outcome.replies[0].text
     assert safety_kinds(V, "he is hitting me right now and my chest hurts") == ("emergency", "abuse")
+
+
+# -- round 6: Spanish writers 35 and 36 (first play, then read); the same rules in English
+
+
+def test_california_or_a_providers_duty_with_a_time_or_cost_is_the_laws_answer():
+    for text, delegate in (
+        ("In California, how long do they have to give me copies of my records?", "ask_records_deadline"),
+        ("in california how much can they charge per page for my records", "ask_records_fees"),
+        (
+            "In Washington, how many days does a provider have to respond when I ask for my records?",
+            "ask_records_deadline",
+        ),
+    ):
+        ((outcome, _),) = talk(text)
+        assert outcome.delegate == delegate, text
+    # no state and no duty: Kaiser Permanente's own time
+    ((outcome, slots),) = talk("how long does it take to get my records?")
+    assert outcome.delegate is None and slots["department"] == "roi"
+
+
+def test_a_department_named_by_its_own_number():
+    ((outcome, slots),) = talk("is 503-571-8451 open on saturday?")
+    assert slots["department"] == "imaging" and outcome.kind == "detail"
+    # the toll-free line several departments share names none
+    assert read(C, V, "what is 800-813-2000 for").departments == ()
+
+
+def test_a_bill_named_outright_gets_the_billing_pointer_in_a_records_conversation():
+    (_, _), (outcome, slots) = talk("my lawyer needs my records", "also I got a kaiser bill I don't understand")
+    assert outcome.kind == "neighbour:billing" and not slots.get("department")
+
+
+def test_a_place_given_in_a_records_conversation_is_no_change_of_address():
+    (_, _), (outcome, slots) = talk(
+        "I need a copy of my records", "sorry, I moved, now I live in spokane and get care there"
+    )
+    assert slots["department"] == "roi" and "509-241-7824" in said(outcome)
+
+
+def test_a_phrase_with_a_gap_holds_the_records_at_its_end():
+    reading = read(C, V, "quiero que agreguen mi testamento vital a mi expediente y tambien copia de mis vacunas")
+    assert reading.requests == ("add_to_chart", "records") and reading.positions["records"] > 60

@@ -257,3 +257,55 @@ def test_an_emergency_told_with_abuse_in_spanish_gets_911_then_the_hotline():
     texts = [r.text for r in outcome.replies]
     assert texts[0].startswith("Esto puede ser una emergencia") and "911" in texts[0]
     assert "1-800-799-7233" in texts[1] and "Violencia Doméstica" in texts[1] and not slots.get("department")
+
+
+@pytest.mark.parametrize(
+    "text, department, words",
+    [
+        # writers 35 and 36 (first play, then read)
+        ("a q hora contestan en el 503-571-5051?", "roi", "8 am"),
+        (
+            "la compañía aseguradora pide mis registros médicos directamente de Kaiser. ¿Qué tengo que firmar?",
+            "roi",
+            "16.50",
+        ),
+        (
+            "quiero mandar papeles de mi doctor de afuera pa mi expediente de kaiser",
+            "medical_records",
+            "500 NE Multnomah",
+        ),
+        ("donde veo si ya procesaron mi solicitud de records?", "self_service", "kp.org"),
+        ("buenas tardes, quiero una lista de mis medicinas y alergias para mi viaje", "self_service", "kp.org"),
+        (
+            "tengo un papel de incapacidad de la aseguradora de mi trabajo pa que lo llene el doctor",
+            "roi",
+            "nw.roi@kp.org",
+        ),
+    ],
+)
+def test_spanish_requests_round_6(text, department, words):
+    reply, slots = last(text)
+    assert slots["department"] == department and words in reply
+
+
+def test_spanish_round_6_follow_ups():
+    # a seriously ill mother is a leave question, not an emergency
+    ((outcome, _),) = talk("el OFLA todavia me cubre si mi mama esta grave? vivo en oregon", slots={"language": "es"})
+    assert not outcome.kind.startswith("safety")
+    # a niece's records, then legal guardianship: the proof of acting for her
+    _, (outcome, slots) = talk(
+        "Necesito el expediente medico de mi sobrina de 9 años", "soy su tutora legal", slots={"language": "es"}
+    )
+    assert outcome.kind == "representative" and slots["requester"] == "representative"
+    # California's law, in Spanish
+    ((outcome, _),) = talk(
+        "en california en cuantos dias me tienen q dar copias de mi expediente?", slots={"language": "es"}
+    )
+    assert outcome.delegate == "ask_records_deadline"
+    # where to send it and what to write, asked in shorthand
+    _, (outcome, _) = talk(
+        "la aseguradora me mando una forma de incapacidad pa q la llene el doctor",
+        "a donde la mando y q le pongo?",
+        slots={"language": "es"},
+    )
+    assert "nw.roi@kp.org" in said(outcome) and "aseguradora" in said(outcome)
