@@ -21,7 +21,9 @@
   lower case after "my name is" ("my name is jane roe"); and a capitalised census
   first name followed by a census surname anywhere ("Jane Roe needs her chart").
 
-Kept as typed, because the assistant needs them: dates that are not a date of
+Kept as typed, because the assistant needs them and they are nobody's identifier:
+the health system's own published phone, fax and email contacts and the help lines
+("a que hora contestan en el 503-571-5051?"). Kept as typed too: dates that are not a date of
 birth ("I asked on March 3", "3/3/2025"), short numbers ("120 pages", "30 days",
 a ZIP code, a year). The labels hold no digit and no "@", so masking twice
 changes nothing. The words around an identifier stay, so the assistant still
@@ -53,7 +55,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Callable, FrozenSet, List, Match, NamedTuple, Pattern, Tuple
+
+import yaml
 
 EMAIL = "[email]"
 DOB = "[date of birth]"
@@ -145,6 +150,46 @@ def _keep_cue(label: str) -> Callable[[Match], str]:
     return lambda m: f"{m.group('cue')}{m.group('gap')}{label}"
 
 
+_CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+@lru_cache(maxsize=1)
+def _public_contacts() -> Tuple[FrozenSet[str], FrozenSet[str]]:
+    """(digits, emails) of the health system's own published contacts and the help
+    lines (content/organization.yml contacts, content/conversation.yml numbers):
+    nobody's identifier, and the assistant routes on them ("what hours is this
+    number open?")."""
+    values: List[str] = []
+    organization = yaml.safe_load((_CONTENT / "organization.yml").read_text(encoding="utf-8"))
+    values += [str(c.get("value", "")) for c in (organization.get("contacts") or {}).values()]
+    conversation = yaml.safe_load((_CONTENT / "conversation.yml").read_text(encoding="utf-8"))
+    values += [str(n.get("value", "")) for n in (conversation.get("numbers") or {}).values()]
+    digits = frozenset(d for d in (re.sub(r"\D", "", v) for v in values if "@" not in v) if len(d) >= 7)
+    emails = frozenset(v.strip().lower() for v in values if "@" in v)
+    return digits, emails
+
+
+def _public(label: str, inner: Callable[[Match], str]) -> Callable[[Match], str]:
+    """Keep a published contact as typed; mask anything else as ``inner`` does."""
+
+    def replace(m: Match) -> str:
+        digits, emails = _public_contacts()
+        found = m.group(0)
+        if label == EMAIL:
+            if re.sub(r"\s", "", found).lower() in emails:
+                return found
+        else:
+            # the number, or the part of one a later rule sees ("(503) 571-8451")
+            own = re.sub(r"\D", "", found)
+            own = own[1:] if len(own) == 11 and own.startswith("1") else own  # "1 (800) ..."
+            around = re.sub(r"\D", "", m.string[max(0, m.start() - 8) : m.end() + 2])
+            if own and any(own in d.removeprefix("1") and d.removeprefix("1") in around for d in digits):
+                return found
+        return inner(m)
+
+    return replace
+
+
 def _unless_date(label: str) -> Callable[[Match], str]:
     """Mask a number unless it is written as a date (a request date the assistant needs)."""
 
@@ -157,15 +202,15 @@ def _unless_date(label: str) -> Callable[[Match], str]:
 
 
 _RULES: List[Tuple[Pattern, Callable[[Match], str]]] = [
-    (_EMAIL_RE, lambda m: EMAIL),
+    (_EMAIL_RE, _public(EMAIL, lambda m: EMAIL)),
     (_DOB_RE, _keep_cue(DOB)),
     (_SSN_LABEL_RE, lambda m: f"{m.group('cue')}{m.group('gap')}{SSN}"),
     (_RECORD_LABEL_RE, lambda m: f"{m.group('cue')}{m.group('gap')}{RECORD}"),
     (_CARD_RE, lambda m: CARD),
     (_SSN_RE, lambda m: SSN),
-    (_PHONE_RE, _unless_date(PHONE)),
+    (_PHONE_RE, _public(PHONE, _unless_date(PHONE))),
     (_CODE_RE, lambda m: NUMBER),
-    (_LONG_NUMBER_RE, _unless_date(NUMBER)),
+    (_LONG_NUMBER_RE, _public(NUMBER, _unless_date(NUMBER))),
 ]
 
 # -- people's names ---------------------------------------------------------------

@@ -270,3 +270,21 @@ def test_a_census_first_and_last_name_never_survives(first, last, template, lowe
         assert not re.search(rf"\b{re.escape(word)}\b", masked, re.IGNORECASE), masked
     assert NAME in masked
     assert mask(masked) == masked
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a q hora contestan en el 503-571-5051?",
+        "is (503) 571-8451 the imaging line?",
+        "can I email nw.roi@kp.org instead?",
+        "call 1 (800) 813-2000 or 1-800-222-1222?",
+    ],
+)
+def test_the_health_systems_own_contacts_and_help_lines_are_kept(text):
+    assert mask(text) == text
+
+
+def test_a_number_next_to_a_published_one_is_still_masked():
+    masked = mask("ROI is 503-571-5051, call me back at 503-571-5052 or mail me at ana.r@gmail.com")
+    assert "503-571-5051" in masked and "5052" not in masked and "gmail" not in masked
