@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from triage.content import load_content
 from triage.content_schema import Content
+from triage.converse import REPRESENTATIVE_VALUE
 from triage.engine import REQUEST_INTENTS, Facts, Route, triage
 from triage.render import Renderer, Reply, to_dispatch
 from triage.vocabulary import ENTITIES, facts_from_entities, generic_facts, normalize
@@ -41,6 +42,8 @@ def slot_facts(tracker: Tracker) -> Dict[str, str]:
     for name in FACT_SLOTS:
         value = tracker.get_slot(name)
         canonical = normalize(content(), name, value) if value else None
+        if name == "requester" and value == REPRESENTATIVE_VALUE:
+            canonical = value  # the step's own value: someone acting for the patient
         if canonical:
             found[name] = canonical
     return found

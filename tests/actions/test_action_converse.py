@@ -57,3 +57,22 @@ def test_every_message_says_its_language():
     assert {m["language"] for m in messages} == {"es"}
     messages, _ = converse("request_records", "i need a copy of my whole chart")
     assert {m["language"] for m in messages} == {"en"}
+
+
+def test_someone_acting_for_the_patient_is_remembered_across_turns():
+    # the step's own requester value ("representative") must survive the slot round
+    # trip, or "what do I send?" loses the proof of acting for the patient (writer 36)
+    messages, slots = converse(
+        "ask_what_to_include",
+        "que tengo que mandar con la solicitud?",
+        slots={
+            "language": "es",
+            "requester": "representative",
+            "request_type": "records",
+            "department": "roi",
+            "route": "roi_own_copy",
+            "record_kind": "full_record",
+        },
+    )
+    text = " ".join(m.get("text") or "" for m in messages)
+    assert "tutor legal" in text and "Qué incluir" in text
