@@ -407,6 +407,34 @@ def _contact_departments(content: Content) -> Tuple[Tuple[str, str], ...]:
     return kept_pairs
 
 
+DESTINATION = re.compile(
+    r"\b(?:to|into|in|on|onto|a|al|en|para|pa)\s+(?:(?:my|his|her|their|the|your|our|mi|mis|su|sus|el|la|tu)\s+)?$"
+)
+
+
+def _without_destination_records(
+    conversation: ConversationContent, text: str, found: List[Tuple[int, int, str]]
+) -> List[Tuple[int, int, str]]:
+    """``found`` with "records" placed at its first mention that is not the chart as
+    a destination ("to my chart", "en su expediente"), or dropped if all are."""
+    others = [hit for hit in found if hit[2] != "records"]
+    if len(others) == len(found):
+        return found
+    spans = [
+        (m.start(), m.end())
+        for phrase in conversation.requests.get("records", [])
+        for m in _pattern(phrase).finditer(text)
+    ]
+    kept = [(start, end) for start, end in spans if not DESTINATION.search(text[max(0, start - 12) : start])]
+    # a mention inside another request's phrase is not one of its own
+    inside = [(start, start - negative_length) for start, negative_length, _ in others]
+    kept = [(start, end) for start, end in kept if not any(s <= start and end <= e for s, e in inside)]
+    if not kept:
+        return others
+    start, end = min(kept)
+    return sorted(others + [(start, start - end, "records")])
+
+
 def read(content: Content, conversation: ConversationContent, message: str) -> Reading:
     text = clean((message or "").replace("#", " number "))
     if not text:
@@ -438,6 +466,10 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
     ):
         # "daycare wants our baby's vaccine record": a record to fetch, not a form to fill out
         found_requests = [hit for hit in found_requests if hit[2] != "clinician_form"]
+    if "add_to_chart" in {key for _, _, key in found_requests}:
+        # "add them to my chart", "que la tenga en su expediente": the chart named as
+        # where papers go is no records request of its own
+        found_requests = _without_destination_records(conversation, meant, found_requests)
     keys = {key for _, _, key in found_requests}
     if (
         "leave_certification" in keys

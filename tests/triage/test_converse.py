@@ -1262,3 +1262,17 @@ def test_a_place_given_in_a_records_conversation_is_no_change_of_address():
 def test_a_phrase_with_a_gap_holds_the_records_at_its_end():
     reading = read(C, V, "quiero que agreguen mi testamento vital a mi expediente y tambien copia de mis vacunas")
     assert reading.requests == ("add_to_chart", "records") and reading.positions["records"] > 60
+
+
+def test_the_chart_named_as_where_papers_go_is_no_records_request():
+    reading = read(
+        C, V, "Ella lleno su directiva anticipada y quiere que su doctor de Kaiser la tenga en su expediente"
+    )
+    assert reading.requests == ("add_to_chart",)
+    reading = read(C, V, "tengo los records de mi doctor anterior y quiero que los agreguen a mi chart de Kaiser")
+    assert reading.requests == ("add_to_chart",)
+    # records asked for apart from the paper to add stay a request
+    assert read(C, V, "send my records to my lawyer and also add my advance directive to my chart").requests == (
+        "records",
+        "add_to_chart",
+    )
