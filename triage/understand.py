@@ -158,6 +158,8 @@ def _named(table: Dict[str, List[str]], text: str) -> List[Tuple[int, int, str]]
 # the clause (six words at most), is not what the person asks for ("not sure" is no "not")
 NEGATED = re.compile(
     r"\b(?:not|isn't|isnt|no longer|never mind|nevermind|forget about|forget)\b(?! sure)(?:\s+[a-z0-9'&-]+){1,6}?(?=\s*(?:[.,;:!?]|$| but | and | so ))"
+    # "es la de disability, no el fmla", "no es la forma del fmla, es otra"
+    r"|\bno (?:es |era )?(?:el|la|los|las)\b(?:\s+[a-z0-9'&-]+){1,5}?(?=\s*(?:[.,;:!?]|$| sino | pero | y | es ))"
 )
 
 
@@ -545,6 +547,13 @@ def place(content: Content, conversation: ConversationContent, text: str) -> Opt
         table[value] = list(table.get(value, [])) + list(words)
     # a place said not to be it ("never Portland", "moved from Salem") does not count
     text = re.sub(r"\b(not|never|from|left|moved out of|used to live in)( in)? [a-z]+( [a-z]+)?", " ", text)
+    # "ya no vivo en Vancouver", "me mude de Salem", "antes vivia en Yakima"
+    text = re.sub(
+        r"\b(ya no vivo en|ya no estoy en|no vivo en|me mude de|me fui de|antes vivia en|vivia en|sali de)"
+        r" [a-z]+( [a-z]+)?",
+        " ",
+        text,
+    )
     # where the care is wins over where someone lives ("I live in Seattle but my mom
     # is in a nursing home in Salem"): the records are kept where the care was
     for said in re.finditer(r"\b(?:in|at) (?=([a-z]+(?: [a-z]+)?))", text):
@@ -557,7 +566,8 @@ def place(content: Content, conversation: ConversationContent, text: str) -> Opt
     for said in reversed(
         list(
             re.finditer(
-                r"\b(?:meant|mean|actually|live in|living in|i'm in|im in|i am in|based in)\s+([a-z]+(?: [a-z]+)?)",
+                r"\b(?:meant|mean|actually|live in|living in|i'm in|im in|i am in|based in"
+                r"|vivo en|estoy en|me mude a|me cambie a|ahora en|me atiendo en)\s+([a-z]+(?: [a-z]+)?)",
                 text,
             )
         )

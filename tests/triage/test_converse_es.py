@@ -309,3 +309,28 @@ def test_spanish_round_6_follow_ups():
         slots={"language": "es"},
     )
     assert "nw.roi@kp.org" in said(outcome) and "aseguradora" in said(outcome)
+
+
+def test_spanish_corrections_of_place_person_and_form():
+    es = {"language": "es"}
+    # the place moved to, not the one left
+    _, (outcome, slots) = talk(
+        "Necesito una copia completa de mi expediente. Vivo en Vancouver.",
+        "Disculpe, me expresé mal: ya no vivo en Vancouver, me mudé a Bellevue y ahora me atiendo en Kaiser allí.",
+        slots=es,
+    )
+    assert slots["region"] == "western_washington" and "866-656-4184" in said(outcome)
+    # "not mine, my father's" is someone else's records, not an error in the chart
+    _, (outcome, slots) = talk(
+        "yo quiero papeles del hospital, cuando estuvo internado en enero",
+        "no, no es mio. es de mi papa. el no sabe leer, el no tiene computadora",
+        slots=es,
+    )
+    assert slots["department"] == "roi" and "autoriz" in said(outcome)
+    # "it's the short-term disability one, not the FMLA"
+    _, (outcome, slots) = talk(
+        "necesito la forma del fmla",
+        "no no perdon me confundi, es la de disability de corto plazo del seguro de mi trabajo, no el fmla",
+        slots=es,
+    )
+    assert slots["department"] == "roi" and "nw.roi@kp.org" in said(outcome)
