@@ -848,7 +848,14 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
 
     # a fact given about the request in context ("she gets migraines twice a month"):
     # a new route when it changes the answer, else the meaning of that fact
-    if state.request and context_route is not None and not message_requests and not reading.question:
+    # a question that brings such a fact and asks for no detail ("and to stay home with
+    # the baby, do I need another certification?") gets the new route too
+    if (
+        state.request
+        and context_route is not None
+        and not message_requests
+        and (not reading.question or not reading.asks)
+    ):
         new = {
             k: v
             for k, v in {**said.facts, **reading.facts}.items()
@@ -861,6 +868,12 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
                 outcome = answer_requests(content, render, [state.request], values)
                 outcome.kind = "more_facts"
                 return outcome
+    if state.request and context_route is not None and not message_requests and not reading.question:
+        new = {
+            k: v
+            for k, v in {**said.facts, **reading.facts}.items()
+            if k in FACT_FIELDS and v and state.facts.get(k) != v
+        }
         # the kind of leave told again ("continuous. out 6 wks") is still a fact given
         leave_type = new.get("leave_type") or {**said.facts, **reading.facts}.get("leave_type")
         if new or leave_type:
@@ -1157,4 +1170,10 @@ def _faq_outcome(
         named = [d for d in reading.departments if d in targets] or targets or list(reading.departments)
         if named:
             slots["department"] = named[0]
+    context = _route_for(content, state.request, _state_values(state)) if state.request and state.route else None
+    if context is not None and context.department == "imaging" and about & {context.route_id, "imaging"}:
+        # "so what do I ask them for, just the report?": the answer, and whom to ask
+        phones = [c for c in context.contacts if content.contacts[c].kind == "phone"]
+        if phones and content.contacts[phones[0]].value not in text:
+            text = f"{text}\n{render.contact_line(phones[0])}"
     return Outcome([Reply(text)], slots, kind=f"faq:{key}")
