@@ -488,6 +488,10 @@ def read(content: Content, conversation: ConversationContent, message: str) -> R
         # "filing for WA paid family leave, need my records": records for a claim
         found_requests = [hit for hit in found_requests if hit[2] != "leave_certification"]
     requests = tuple(dict.fromkeys(key for _, _, key in found_requests))
+    if "self_service" in departments and set(requests) - {"records", "request_status"}:
+        # "the FMLA request on kp.org, how many days?": kp.org is where that request is
+        # made, not the portal's answer
+        departments = tuple(d for d in departments if d != "self_service")
     positions: Dict[str, int] = {}
     for position, _, key in found_requests:
         positions.setdefault(key, position)

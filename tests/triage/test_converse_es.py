@@ -334,3 +334,35 @@ def test_spanish_corrections_of_place_person_and_form():
         slots=es,
     )
     assert slots["department"] == "roi" and "nw.roi@kp.org" in said(outcome)
+
+
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        # writer 37 (first play): someone fainted and does not respond, inside a records request
+        ("estoy buscando los papeles de kaiser de mi suegra y se acaba de desmayar, no responde!!", "emergency"),
+        ("mi esposo no me responde, esta en el piso", "emergency"),
+        # a records office that does not answer is no emergency
+        ("ROI no me responde los correos", None),
+        ("kaiser no responde a mi solicitud, ya van 3 semanas", None),
+        ("mi mama se desmayo el año pasado, necesito los records de esa visita", None),
+    ],
+)
+def test_spanish_fainting_and_no_answer(text, kind):
+    from tests.triage.test_converse import V
+    from triage.understand import clean, safety_kind
+
+    assert safety_kind(V, clean(text)) == kind
+
+
+def test_spanish_round_6_writer_37():
+    es = {"language": "es"}
+    ((outcome, slots),) = talk("quiero cambiar mi cita de rayos x del jueves", slots=es)
+    assert outcome.kind == "neighbour:appointments" and not slots.get("department")
+    ((outcome, slots),) = talk(
+        "Trabajo en HR, un empleado ya hizo el request del FMLA en kp.org. En cuantos dias le sale la certificacion?",
+        slots=es,
+    )
+    assert slots["department"] == "leave_form" and "7 días" in said(outcome)
+    ((outcome, slots),) = talk("tengo ataques de gota y ocupo leave del trabajo", slots=es)
+    assert slots["department"] == "leave_form"
