@@ -1276,3 +1276,11 @@ def test_the_chart_named_as_where_papers_go_is_no_records_request():
         "records",
         "add_to_chart",
     )
+
+
+def test_a_place_forms_are_sent_to_is_no_request_of_its_own():
+    (_, _), (outcome, slots) = talk(
+        ("We do have our own ADA accommodation form. What does she do with it?", "request_clinician_form", 0.9),
+        ("Can we just email it to nw.roi@kp.org? That's where we send disability forms.", "ask_contact", 0.83),
+    )
+    assert slots["department"] == "clinical_team" and "Do not send this to ROI" in said(outcome)

@@ -366,3 +366,16 @@ def test_spanish_round_6_writer_37():
     assert slots["department"] == "leave_form" and "7 días" in said(outcome)
     ((outcome, slots),) = talk("tengo ataques de gota y ocupo leave del trabajo", slots=es)
     assert slots["department"] == "leave_form"
+
+
+def test_spanish_continuous_leave_told_in_a_word():
+    _, (outcome, slots) = talk(
+        (
+            "estoy embarazada y me voy a ir de leave antes del parto, me piden la certificacion",
+            "request_leave_certification",
+            0.9,
+        ),
+        ("seria continuo, desde 2 semanas antes de la fecha hasta que nazca", "report_overdue_request", 0.99),
+        slots={"language": "es"},
+    )
+    assert slots["leave_type"] == "continuous" and outcome.kind == "more_facts" and "kp.org" in said(outcome)
