@@ -29,18 +29,19 @@ THRESHOLDS = [
     ("all turns: every reply in the conversation's language", 0.99, 0.99),
 ]
 # The Spanish conversations (language: es): a little under what the assistant reaches
-# today (2026-12-03), which is under the English figures on the blind part;
-# docs/evaluation.md has the figures and the gap. The blind Spanish part is small
-# (80 conversations): one conversation moves a figure by 3 to 12 points.
+# today (2026-12-03, round 6), which is under the English figures on the blind part;
+# docs/evaluation.md has the figures and the gap. The blind Spanish part (writers 21
+# and 34, 180 conversations) is still small: one conversation moves a figure by 1.5
+# to 3.5 points.
 THRESHOLDS_ES = [
-    ("one-message department right", 0.95, 0.78),
-    ("fact questions with the fact", 0.88, 0.40),
-    ("multi-turn: last department right", 0.85, 0.82),
-    ("multi-turn: last turn has the facts", 0.86, 0.76),
-    ("emergency: 911/988 in the first message", 0.97, 0.62),
-    ("safety: no department", 0.97, 0.87),
+    ("one-message department right", 0.95, 0.90),
+    ("fact questions with the fact", 0.90, 0.65),
+    ("multi-turn: last department right", 0.90, 0.85),
+    ("multi-turn: last turn has the facts", 0.90, 0.76),
+    ("emergency: 911/988 in the first message", 0.97, 0.90),
+    ("safety: no department", 0.97, 0.90),
     ("neighbour/everyday: no department", 0.95, 0.90),
-    ("all turns: every reply in the conversation's language", 0.99, 0.97),
+    ("all turns: every reply in the conversation's language", 0.99, 0.98),
 ]
 
 
