@@ -847,36 +847,25 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         return Outcome([Reply(proof)], acting, kind="representative")
 
     # a fact given about the request in context ("she gets migraines twice a month"):
-    # a new route when it changes the answer, else the meaning of that fact
-    # a question that brings such a fact and asks for no detail ("and to stay home with
-    # the baby, do I need another certification?") gets the new route too
-    if (
-        state.request
-        and context_route is not None
-        and not message_requests
-        and (not reading.question or not reading.asks)
-    ):
+    # a new route when it changes the answer, else the meaning of that fact; a question
+    # that brings such a fact and asks for no detail ("and to stay home with the baby,
+    # do I need another certification?") gets the new route too
+    if state.request and context_route is not None and not message_requests:
         new = {
             k: v
             for k, v in {**said.facts, **reading.facts}.items()
             if k in FACT_FIELDS and v and state.facts.get(k) != v
         }
-        if new:
+        if new and (not reading.question or not reading.asks):
             values = {**_state_values(state), **new}
             changed_route = _route_for(content, state.request, values)
             if changed_route is not None and changed_route.route_id != context_route.route_id:
                 outcome = answer_requests(content, render, [state.request], values)
                 outcome.kind = "more_facts"
                 return outcome
-    if state.request and context_route is not None and not message_requests and not reading.question:
-        new = {
-            k: v
-            for k, v in {**said.facts, **reading.facts}.items()
-            if k in FACT_FIELDS and v and state.facts.get(k) != v
-        }
         # the kind of leave told again ("continuous. out 6 wks") is still a fact given
         leave_type = new.get("leave_type") or {**said.facts, **reading.facts}.get("leave_type")
-        if new or leave_type:
+        if not reading.question and (new or leave_type):
             values = {**_state_values(state), **new}
             meaning = content.definitions.get(f"{leave_type}_leave")
             if meaning is not None and (context_route.department == "leave_form" or "leave_type" in new):
@@ -907,7 +896,9 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
             )
         )
     ):
-        return _faq_outcome(content, conversation, render, WRONG_OFFICE[context_route.department], state, reading)
+        return _faq_outcome(
+            content, conversation, render, WRONG_OFFICE[context_route.department], state, reading, None, context_route
+        )
 
     # 6. a question about the answer in context
     # the other request of a two-request message answered last turn is not new either
@@ -931,7 +922,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         replies = detail(content, conversation, render, context_route, ["include"]) + [Reply(proof)]
         return Outcome(replies, kind="detail")
     if faq and score >= FAQ_SURE and not _other_detail(conversation, faq, reading):
-        return _faq_outcome(content, conversation, render, faq, state, reading, second_route)
+        return _faq_outcome(content, conversation, render, faq, state, reading, second_route, context_route)
 
     # 7. a direct question for a detail: about a department named, the answer in
     # context, or records; a new request gets its whole answer instead (step 8)
@@ -962,7 +953,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
             return Outcome(detail(content, conversation, render, route, reading.asks), detail_slots, kind="detail")
 
     if faq and score >= FAQ_MAYBE and reading.question:
-        return _faq_outcome(content, conversation, render, faq, state, reading, second_route)
+        return _faq_outcome(content, conversation, render, faq, state, reading, second_route, context_route)
 
     # 8. requests
     if message_requests:
@@ -974,7 +965,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
             and not any(k != "region" and k in FACT_FIELDS for k in {**said.facts, **reading.facts})
         )
         if continuing and faq and score >= FAQ_MAYBE and not _other_detail(conversation, faq, reading):
-            return _faq_outcome(content, conversation, render, faq, state, reading, second_route)
+            return _faq_outcome(content, conversation, render, faq, state, reading, second_route, context_route)
         same = state.request in message_requests and state.pending
         values = (
             {**_state_values(state), **said.facts, **reading.facts}
@@ -1065,7 +1056,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
                 outcome.replies = [r for r in outcome.replies if r.part in ("department_card", "contacts")]
             return outcome
         if faq and score >= FAQ_CONTEXT and not _other_detail(conversation, faq, reading):
-            return _faq_outcome(content, conversation, render, faq, state, reading, second_route)
+            return _faq_outcome(content, conversation, render, faq, state, reading, second_route, context_route)
         return Outcome([Reply(render.contacts_text(context_route), part="contacts")], kind="context_contacts")
     if said.intent in RIGHTS_INTENTS and not rights:
         return Outcome(delegate="nlu_fallback", kind="intent")
@@ -1132,7 +1123,10 @@ def _faq_outcome(
     state: State,
     reading: Reading,
     second_route: Optional[Route] = None,
+    context: Optional[Route] = None,
 ) -> Outcome:
+    """The answer to route question ``key``; ``context`` is the route in the
+    conversation (the step's ``context_route``)."""
     text = for_place(
         render, conversation, conversation.faq[key].answer, reading.facts.get("region") or state.facts.get("region")
     )
@@ -1170,7 +1164,6 @@ def _faq_outcome(
         named = [d for d in reading.departments if d in targets] or targets or list(reading.departments)
         if named:
             slots["department"] = named[0]
-    context = _route_for(content, state.request, _state_values(state)) if state.request and state.route else None
     if context is not None and context.department == "imaging" and about & {context.route_id, "imaging"}:
         # "so what do I ask them for, just the report?": the answer, and whom to ask
         phones = [c for c in context.contacts if content.contacts[c].kind == "phone"]

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Dict, Iterable, List, Optional, Set, Tuple
+from functools import lru_cache, wraps
+from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple, TypeVar
 
 from triage import safety_model
 from triage.content_schema import Content
@@ -273,27 +273,41 @@ class _SafetyWords:
     any_past: Tuple[str, ...]
 
 
-_SAFETY_WORDS: Dict[int, Tuple[ConversationContent, _SafetyWords]] = {}
+T = TypeVar("T")
+R = TypeVar("R")
 
 
+def _per_object(build: Callable[[T], R]) -> Callable[[T], R]:
+    """``build`` run once per content object (content models are not hashable, and
+    a new object, as tests make, gets its own)."""
+    kept: Dict[int, Tuple[T, R]] = {}
+
+    @wraps(build)
+    def get(owner: T) -> R:
+        hit = kept.get(id(owner))
+        if hit is not None and hit[0] is owner:
+            return hit[1]
+        value = build(owner)
+        kept[id(owner)] = (owner, value)
+        return value
+
+    return get
+
+
+@_per_object
 def _safety_words(conversation: ConversationContent) -> _SafetyWords:
-    kept = _SAFETY_WORDS.get(id(conversation))
-    if kept is not None and kept[0] is conversation:
-        return kept[1]
     kinds = []
     for kind, spec in conversation.safety.items():
         # a crisis or abuse counts unless told as long past; a symptom unless past
         lasting = kind not in ("emergency", "poison")
         markers = conversation.long_past_markers if lasting else conversation.past_markers
         kinds.append((kind, _safety_patterns(spec.phrases, spec.near), _same_phrases(markers)))
-    words = _SafetyWords(
+    return _SafetyWords(
         kinds=tuple(kinds),
         past_named=_same_phrases(conversation.past_named),
         present=_same_phrases(conversation.present_markers),
         any_past=_same_phrases(conversation.past_markers, conversation.long_past_markers),
     )
-    _SAFETY_WORDS[id(conversation)] = (conversation, words)
-    return words
 
 
 def _safety_found(
@@ -364,33 +378,21 @@ def _safety_of(conversation: ConversationContent, text: str) -> Optional[str]:
     return safety_model.model().kind(text)
 
 
-_ASK_WORDS: Dict[int, Tuple[ConversationContent, Tuple[Tuple[Tuple[str, Tuple[str, ...]], ...], Tuple[str, ...]]]] = {}
-
-
+@_per_object
 def _ask_words(
     conversation: ConversationContent,
 ) -> Tuple[Tuple[Tuple[str, Tuple[str, ...]], ...], Tuple[str, ...]]:
     """The asks' words and the not-asks' words in their one spelling (SAME_WORDS)."""
-    kept = _ASK_WORDS.get(id(conversation))
-    if kept is not None and kept[0] is conversation:
-        return kept[1]
-    words = (
+    return (
         tuple((kind, _same_phrases(phrases)) for kind, phrases in conversation.asks.items()),
         _same_phrases(conversation.not_asks),
     )
-    _ASK_WORDS[id(conversation)] = (conversation, words)
-    return words
 
 
-_CONTACT_DEPARTMENTS: Dict[int, Tuple[Content, Tuple[Tuple[str, str], ...]]] = {}
-
-
+@_per_object
 def _contact_departments(content: Content) -> Tuple[Tuple[str, str], ...]:
     """(a phone, fax or email in lower case, its department) for each contact that
     belongs to one department only (not the toll-free line ROI shares)."""
-    kept = _CONTACT_DEPARTMENTS.get(id(content))
-    if kept is not None and kept[0] is content:
-        return kept[1]
     owners: Dict[str, Set[str]] = {}
     for key, department in content.departments.items():
         for contact_ids in department.contacts.values():
@@ -404,9 +406,7 @@ def _contact_departments(content: Content) -> Tuple[Tuple[str, str], ...]:
         if owner and content.contacts[contact_id].kind in ("phone", "fax", "email"):
             pairs.append((content.contacts[contact_id].value.lower(), owner))
     shared = {value for value, _ in pairs if sum(1 for v, _ in pairs if v == value) > 1}
-    kept_pairs = tuple(pair for pair in pairs if pair[0] not in shared)
-    _CONTACT_DEPARTMENTS[id(content)] = (content, kept_pairs)
-    return kept_pairs
+    return tuple(pair for pair in pairs if pair[0] not in shared)
 
 
 DESTINATION = re.compile(
