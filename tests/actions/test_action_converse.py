@@ -76,3 +76,18 @@ def test_someone_acting_for_the_patient_is_remembered_across_turns():
     )
     text = " ".join(m.get("text") or "" for m in messages)
     assert "tutor legal" in text and "Qué incluir" in text
+
+
+def test_warm_up_loads_what_a_first_message_would_wait_for():
+    """The action server imports this module at start; warm_up fills the caches a
+    first message would otherwise fill (under load that took past the answer limit)."""
+    from actions import action_converse
+    from triage import converse as step_module
+    from triage.conversation_content import load_conversation
+
+    load_conversation.cache_clear()
+    step_module._FAQ_INDEXES.clear()
+    action_converse.warm_up()
+    assert load_conversation.cache_info().currsize == 1
+    conversation_id = id(load_conversation())
+    assert set(step_module._FAQ_INDEXES) == {(conversation_id, False), (conversation_id, True)}
