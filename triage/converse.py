@@ -471,6 +471,8 @@ def pick_requests(said: Said, reading: Reading, needs_words: Sequence[str] = ())
             apart = not BACK_REFERENCE.search(reading.text[max(at - 12, 0) : at + 24]) and bool(
                 OWN_PAPER.search(reading.text[records_at:])
             )
+        if "record_correction" in specific:
+            apart = False  # "my chart says I'm allergic to penicillin and it's not true, fix it": the chart to fix
         words = words if apart else specific
     if nlu and said.confidence >= NLU_SURE:
         if nlu in words:
@@ -628,6 +630,13 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         return memo[0]
 
     if (
+        said.intent in ("goodbye", "thank")
+        and reading.words >= 4
+        and not find(conversation.closing_words, reading.text)
+    ):
+        # "the neurologist is at OHSU, I have his card" is no goodbye, whatever NLU says
+        said = replace(said, intent="nlu_fallback", confidence=0.0)
+    if (
         said.intent in ("affirm", "deny")
         and state.route
         and not state.pending
@@ -751,6 +760,14 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     # about a correction in context, the law's deadline or a refusal is the correction's
     # ("how long does Washington law give them to fix it?")
     correcting = state.route == "record_correction" and not (set(reading.requests) - {"record_correction"})
+    if (
+        rights
+        and said.intent == "ask_correction_rights"
+        and state.route != "record_correction"
+        and "record_correction" not in reading.requests
+        and reading.requests
+    ):
+        rights = False  # "a paralegal ... the whole chart for an asylum case, the correct procedure?" fixes nothing
     if rights and (find(conversation.law_markers, reading.text) or not (reading.asks or reading.departments)):
         intent = said.intent or ""
         # which of the law's answers: the words outrank NLU when they ask only one of
@@ -909,6 +926,10 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         first_faq = faq
     if new_request and (score < FAQ_NEW_REQUEST or not state.request):
         faq, score = None, 0.0
+    if faq and new_request and not set(conversation.faq[faq].for_) & {state.route, state.department}:
+        # "no wait, what I need is my husband's FMLA, can I ask for it for him?" after
+        # a CT: the new request's answer, then the question's (as on a first message)
+        first_faq, faq, score = faq, None, 0.0
     if (
         context_route is not None
         and context_route.department in ("roi", "imaging")
@@ -939,7 +960,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         and len(message_requests) < 2  # two requests named: both get their answer (step 8)
         and first_faq is None  # a route question about the request named: the request's answer and it
         and (reading.question or reading.words <= 6 or reading.departments)
-        and (reading.departments or not new_request)
+        and (reading.departments or not new_request or _contact_question(reading, said, message_requests))
     ):
         route = _detail_route(content, state, said, reading, message_requests, context_route)
         if route is not None:
@@ -1066,14 +1087,29 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     return Outcome(delegate=said.intent, kind="intent")
 
 
+def _contact_question(reading: Reading, said: Said, message_requests: List[str]) -> bool:
+    """A question for a contact of the records office, with records named and no
+    more than a place ("what's the fax for records in Spokane?", "cual es el fax de
+    records en spokane?"): the contact it asks for, like "the fax for ROI" gets,
+    not the whole records answer."""
+    return (
+        message_requests == ["records"]
+        and reading.question
+        and bool(reading.asks)
+        and set(reading.asks) <= set(CONTACT_KINDS) | {"hours"}
+        and not any(k != "region" and k in FACT_FIELDS for k in {**said.facts, **reading.facts})
+    )
+
+
 def _other_detail(conversation: ConversationContent, key: str, reading: Reading) -> bool:
     """The message asks for a detail (cost, phone...) that none of the route
     question's example questions asks: "do I have to pay for it" is not "do I have
-    to come in", however alike they look."""
+    to come in", however alike they look; "does it cost anything? and what email do
+    I send it to?" asks the cost too, which "can I email it?" does not answer."""
     if not reading.asks:
         return False
     questions = [clean(q) for q in conversation.faq[key].questions]
-    return not any(find(conversation.asks[ask], q) for ask in reading.asks for q in questions)
+    return not all(any(find(conversation.asks[ask], q) for q in questions) for ask in reading.asks)
 
 
 def _detail_route(

@@ -234,6 +234,10 @@ TOUCHING = 12  # characters around a symptom where a past word is part of its na
 LACKING = re.compile(
     r"\b(?:the )?(?:portal|website|app|kp\.?org|mychart)\s+(?:doesn't|doesnt|does not|don't|dont|won't|wont|isn't|isnt"
     r"|didn't|didnt|can't|cant)\s+(?:have|show|work|load|let)\b"
+    # "she doesn't use kp.org", "la mama no usa kp.org", "no tiene cuenta en kp.org": not where to go
+    r"|\b(?:doesn't|doesnt|does not|don't|dont|do not|can't|cant|no)\s+(?:use|usa|uso|tiene|have|has|sabe usar|maneja"
+    r"|entra a|entra en|puede entrar a|know how to use)\s+(?:(?:una |a |an |la |el )?(?:cuenta|account)\s+(?:en |de |on |with )?)?"
+    r"(?:the )?(?:portal|website|app|kp\.?org|mychart|el portal|la app|la pagina)\b"
 )
 
 

@@ -200,3 +200,19 @@ def test_a_definition_names_a_known_department():
     assert Definition(**raw, department="roi").department == "roi"
     with pytest.raises(ValueError, match="department"):
         Definition(**raw, department="cafeteria")
+
+
+def _booleans_in_lists(node, where="") -> list:
+    if isinstance(node, dict):
+        return [b for key, value in node.items() for b in _booleans_in_lists(value, f"{where}.{key}")]
+    if isinstance(node, list):
+        found = [where for item in node if isinstance(item, bool)]
+        return found + [b for item in node for b in _booleans_in_lists(item, where)]
+    return []
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "content").glob("*.yml")), ids=lambda p: p.name)
+def test_no_word_list_holds_a_yaml_boolean(path):
+    """YAML reads a bare no, yes, on or off as a boolean: in a word list it would
+    become the word "False" and never match ("no" in no_email's needs did)."""
+    assert _booleans_in_lists(yaml.safe_load(path.read_text(encoding="utf-8"))) == []

@@ -1284,3 +1284,14 @@ def test_a_place_forms_are_sent_to_is_no_request_of_its_own():
         ("Can we just email it to nw.roi@kp.org? That's where we send disability forms.", "ask_contact", 0.83),
     )
     assert slots["department"] == "clinical_team" and "Do not send this to ROI" in said(outcome)
+
+
+def test_a_contact_asked_for_records_in_a_place_is_only_that_contact():
+    for text, number in (
+        ("what's the fax for records in Spokane?", "855-414-1751"),
+        ("cual es el fax de records en spokane?", "855-414-1751"),
+        ("what's the phone number for medical records?", "503-571-5051"),
+    ):
+        ((outcome, slots),) = talk(text)
+        assert outcome.kind == "detail" and number in said(outcome) and slots["department"] == "roi", text
+        assert "Steps" not in said(outcome) and "Pasos" not in said(outcome), text

@@ -379,3 +379,136 @@ def test_spanish_continuous_leave_told_in_a_word():
         slots={"language": "es"},
     )
     assert slots["leave_type"] == "continuous" and outcome.kind == "more_facts" and "kp.org" in said(outcome)
+
+
+# -- round 7: misses of open Spanish writers 39 and 40 at first play ------------------
+
+ES = {"language": "es"}
+
+
+@pytest.mark.parametrize(
+    "text, kind, number",
+    [
+        # someone else's suicidal thoughts, told the morning after
+        (
+            "es que anoche me dijo que a veces piensa en quitarse la vida. ahorita esta en la escuela. que hago?",
+            "crisis",
+            "988",
+        ),
+        # an abuser at the door
+        ("el esta afuera gritando y dice q va a tumbar la puerta", "abuse", "911"),
+        # the Poison Control number asked for, in the plural
+        ("cual es el numero de control de envenenamientos?", "poison", "1-800-222-1222"),
+    ],
+)
+def test_spanish_safety_told_in_new_words(text, kind, number):
+    ((outcome, slots),) = talk(text, slots=ES)
+    assert outcome.kind == f"safety:{kind}" and number in outcome.replies[0].text and slots["department"] is None
+
+
+def test_records_of_past_abuse_get_the_records_and_the_hotline_after():
+    for text, language in (
+        ("necesito copia de lo de urgencias de cuando mi esposo me golpeo, es pa la orden de proteccion", "es"),
+        ("I need a copy of my ER records from when my husband hit me, it's for the protective order", "en"),
+    ):
+        ((outcome, slots),) = talk((text, "request_records", 0.9), slots={"language": language})
+        assert slots["department"] in ("roi", "self_service"), text
+        assert "1-800-799-7233" in outcome.replies[-1].text and "1-800-799-7233" not in outcome.replies[0].text
+
+
+def test_which_email_is_no_lack_of_email_and_a_cost_asked_too_is_answered():
+    turns = [("necesito mandar mis records a mi neurologo", "request_records", 0.9)]
+    (_, (outcome, slots)) = talk(*turns, "¿A qué correo electrónico mando todo?", slots=ES)
+    assert "nw.roi@kp.org" in said(outcome) and "No importa" not in said(outcome)
+    (_, (outcome, _)) = talk(*turns, "¿Eso tiene costo? ¿Y a qué correo electrónico mando todo?", slots=ES)
+    assert "nw.roi@kp.org" in said(outcome) and "Gratis" in said(outcome)
+    (_, (outcome, _)) = talk(*turns, ("ella no tiene email, se puede por correo normal?", "ask_contact", 0.6), slots=ES)
+    assert "500 NE Multnomah" in said(outcome)
+
+
+def test_a_statement_nlu_reads_as_goodbye_is_no_goodbye():
+    turns = [("necesito mandar mis records a mi neurologo", "request_records", 0.9)]
+    (_, (outcome, slots)) = talk(*turns, ("El neurólogo está en OHSU, tengo su tarjeta.", "goodbye", 0.8), slots=ES)
+    assert outcome.delegate != "goodbye" and slots["department"] == "roi"
+    (_, (outcome, _)) = talk(*turns, ("muchas gracias, eso es todo", "goodbye", 0.9), slots=ES)
+    assert outcome.delegate == "goodbye"
+
+
+@pytest.mark.parametrize(
+    "text, department",
+    [
+        ("buenas yo quiere papel de vacuna de mi niño para la escuela", "self_service"),
+        ("Saludos, yo vivo en Everett y quiero mi récord en papel, que yo no sé de computadora", "roi"),
+        (
+            "mi hijo tiene su cartilla de vacunas de Mexico en papel, como hago q la agreguen a su expediente?",
+            "medical_records",
+        ),
+    ],
+)
+def test_spanish_records_named_in_new_words(text, department):
+    ((outcome, slots),) = talk(text, slots=ES)
+    assert slots["department"] == department, said(outcome)
+
+
+def test_the_chart_to_correct_is_no_second_request():
+    text = (
+        "En mi historial pone que soy alérgica a la penicilina y no es verdad. Quiero que lo corrijan, ¿cómo lo hago?"
+    )
+    (first, _), (then, _) = talk(text, "Vale. ¿Y cuánto tiempo tienen para contestarme?", slots=ES)
+    assert "También preguntó" not in said(first) and "corrija" in said(first)
+    assert "60 días" in said(then)
+
+
+def test_a_question_about_a_new_request_moves_the_conversation_there():
+    (_, (outcome, slots), (hours, _)) = talk(
+        ("quiero el cd de mi tomografia del mes pasado", "request_imaging", 0.65),
+        (
+            "ah no espera, lo q ocupo urgente es el FMLA de mi esposo, el esta internado. yo lo puedo pedir por el?",
+            "nlu_fallback",
+            0.3,
+        ),
+        ("a q hora contestan?", "ask_hours", 0.96),
+        slots=ES,
+    )
+    assert slots["department"] == "leave_form" and "4:30" in said(hours)
+
+
+def test_a_correction_intent_on_a_records_request_that_fixes_nothing():
+    text = (
+        "Trabajo como asistente legal en una oficina de inmigracion. Necesitamos el expediente medico completo "
+        "de un cliente para su caso de asilo. Cual es el procedimiento correcto?"
+    )
+    ((outcome, slots),) = talk((text, "ask_correction_rights", 0.96), slots=ES)
+    assert outcome.delegate is None and slots["department"] == "roi" and "Authorization" in said(outcome)
+
+
+def test_a_portal_someone_does_not_use_is_not_where_to_go():
+    (_, (outcome, slots)) = talk(
+        ("la mama necesita que su doctor llene el plan de tratamiento de la escuela", "request_clinician_form", 0.9),
+        ("la mama no usa kp.org. a que numero llama?", "ask_contact", 0.88),
+        slots=ES,
+    )
+    assert slots["department"] == "clinical_team"
+
+
+def test_sent_straight_to_the_school_is_roi_and_its_time():
+    (_, (moved, slots), (time, _)) = talk(
+        ("necesito mi record de vacunas pa la universidad", "request_records", 0.74),
+        (
+            "ah no espera, la uni dice q kaiser se lo tiene q mandar directo a ellos, no yo",
+            "report_overdue_request",
+            0.83,
+        ),
+        ("y cuanto se tardan en mandarlo?", "ask_time_frame", 1.0),
+        slots=ES,
+    )
+    assert slots["department"] == "roi" and "Authorization" in said(moved) and "5 días" in said(time)
+
+
+def test_a_time_asked_in_other_words_about_a_late_request():
+    (_, (outcome, _)) = talk(
+        ("YA VAN 3 SEMANAS Q PEDI MIS RECORDS Y NADA!!! nadie me contesta", "report_overdue_request", 1.0),
+        ("cuanto se supone q tardan?", "ask_time_frame", 0.99),
+        slots=ES,
+    )
+    assert "5 días hábiles" in said(outcome)
