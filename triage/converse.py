@@ -943,7 +943,13 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         replies = detail(content, conversation, render, context_route, ["include"]) + [Reply(proof)]
         return Outcome(replies, kind="detail")
     if faq and score >= FAQ_SURE and not _other_detail(conversation, faq, reading):
-        return _faq_outcome(content, conversation, render, faq, state, reading, second_route, context_route)
+        outcome = _faq_outcome(content, conversation, render, faq, state, reading, second_route, context_route)
+        uncovered = _uncovered(conversation, faq, reading)
+        if uncovered and context_route is not None and not outcome.delegate:
+            # "does it cost anything? and what email do I send it to?": the route
+            # question's answer, and the detail it does not give
+            outcome.replies += detail(content, conversation, render, context_route, uncovered)
+        return outcome
 
     # 7. a direct question for a detail: about a department named, the answer in
     # context, or records; a new request gets its whole answer instead (step 8)
@@ -1104,12 +1110,16 @@ def _contact_question(reading: Reading, said: Said, message_requests: List[str])
 def _other_detail(conversation: ConversationContent, key: str, reading: Reading) -> bool:
     """The message asks for a detail (cost, phone...) that none of the route
     question's example questions asks: "do I have to pay for it" is not "do I have
-    to come in", however alike they look; "does it cost anything? and what email do
-    I send it to?" asks the cost too, which "can I email it?" does not answer."""
+    to come in", however alike they look."""
     if not reading.asks:
         return False
+    return len(_uncovered(conversation, key, reading)) == len(reading.asks)
+
+
+def _uncovered(conversation: ConversationContent, key: str, reading: Reading) -> List[str]:
+    """The message's asks that none of the route question's example questions asks."""
     questions = [clean(q) for q in conversation.faq[key].questions]
-    return not all(any(find(conversation.asks[ask], q) for q in questions) for ask in reading.asks)
+    return [ask for ask in reading.asks if not any(find(conversation.asks[ask], q) for q in questions)]
 
 
 def _detail_route(

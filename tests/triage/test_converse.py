@@ -1295,3 +1295,23 @@ def test_a_contact_asked_for_records_in_a_place_is_only_that_contact():
         ((outcome, slots),) = talk(text)
         assert outcome.kind == "detail" and number in said(outcome) and slots["department"] == "roi", text
         assert "Steps" not in said(outcome) and "Pasos" not in said(outcome), text
+
+
+def test_vaccine_records_from_california_point_to_its_registry():
+    for text, language in (
+        ("whats the website for the california immunization registry to get vaccine records?", "en"),
+        ("Vivo en California, donde saco el registro de vacunas de mi hijo para la escuela?", "es"),
+    ):
+        ((outcome, _),) = talk((text, "request_records", 0.8), slots={"language": language})
+        assert "myvaccinerecord.cdph.ca.gov" in said(outcome), text
+    ((outcome, _),) = talk(("I need my son's vaccine record for school", "request_records", 0.9))
+    assert "myvaccinerecord" not in said(outcome)
+
+
+def test_a_route_question_answer_adds_the_detail_it_does_not_give():
+    (_, (outcome, _)) = talk(
+        ("necesito mandar mis records a mi neurologo", "request_records", 0.9),
+        "¿Eso tiene costo? ¿Y a qué correo electrónico mando todo?",
+        slots={"language": "es"},
+    )
+    assert "nw.roi@kp.org" in said(outcome) and "Gratis" in said(outcome)
