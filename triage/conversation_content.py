@@ -90,6 +90,7 @@ class ConversationContent(Strict):
     booking_markers: List[str]
     caller_words: List[str] = []  # an agent typing for the caller: "caller", "pt", "member"
     relatives: List[str] = []  # someone other than the caller named
+    correction_markers: List[str] = []  # a correction-law reading by NLU needs one of these when a request is named
     closing_words: List[str] = []  # a goodbye or thanks NLU reads in a longer message needs one of these
     form_words: List[str] = []  # a form to fill out, not a record to fetch
     not_requests: List[str] = []  # a request word that is not the request ("a scan of the form")

