@@ -927,10 +927,13 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
         first_faq = faq
     if new_request and (score < FAQ_NEW_REQUEST or not state.request):
         faq, score = None, 0.0
-    if faq and new_request and not set(conversation.faq[faq].for_) & {state.route, state.department}:
+    about_context = faq is not None and bool(set(conversation.faq[faq].for_) & {state.route, state.department})
+    if faq and new_request and (reading.correction or not about_context):
         # "no wait, what I need is my husband's FMLA, can I ask for it for him?" after
-        # a CT: the new request's answer, then the question's (as on a first message)
-        first_faq, faq, score = faq, None, 0.0
+        # a CT: the new request's answer, then the question's when it is about that
+        # request (as on a first message)
+        first_faq = None if about_context else faq
+        faq, score = None, 0.0
     if (
         context_route is not None
         and context_route.department in ("roi", "imaging")

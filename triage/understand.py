@@ -20,7 +20,9 @@ from triage.conversation_content import ConversationContent
 from triage.vocabulary import clean, fold, longest_phrase, whole_words
 
 QUESTION_START = re.compile(
-    r"^(what|whats|what's|wut|wat|where|wheres|where's|when|who|whom|how|hows|is|are|am|can|could|do|does|did|will|"
+    # after "and", "ok", "y", "pero" and a preposition: "y en cuantos dias esta", "and at what time"
+    r"^(?:(?:y|and|ok|okay|pero|but|so|entonces|also|tambien)\s+)?(?:(?:en|a|de|por|para|pa|in|at|to|for|from)\s+)?"
+    r"(what|whats|what's|wut|wat|where|wheres|where's|when|who|whom|how|hows|is|are|am|can|could|do|does|did|will|"
     r"would|should|may|which|any|if|pls|please|"
     # Spanish, without accents (clean() drops them): "cuanto cuesta", "puedo mandarlo"
     r"que|q|como|cuanto|cuanta|cuantos|cuantas|cuando|donde|adonde|quien|cual|cuales|puedo|pueden|puede|"
@@ -238,6 +240,8 @@ LACKING = re.compile(
     r"|\b(?:doesn't|doesnt|does not|don't|dont|do not|can't|cant|no)\s+(?:use|usa|uso|tiene|have|has|sabe usar|maneja"
     r"|entra a|entra en|puede entrar a|know how to use)\s+(?:(?:una |a |an |la |el )?(?:cuenta|account)\s+(?:en |de |on |with )?)?"
     r"(?:the )?(?:portal|website|app|kp\.?org|mychart|el portal|la app|la pagina)\b"
+    # "ya busque en kp.org y no sale": looked there, not there
+    r"|\b(?:portal|kp\.?org|app|pagina)\b[^.?!]{0,20}?\bno (?:sale|salen|aparece|aparecen|esta|estan|lo encuentro|la encuentro)\b"
 )
 
 

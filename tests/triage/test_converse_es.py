@@ -512,3 +512,48 @@ def test_a_time_asked_in_other_words_about_a_late_request():
         slots=ES,
     )
     assert "5 días hábiles" in said(outcome)
+
+
+# -- round 7, writer 42 ---------------------------------------------------------------
+
+
+def test_spanish_leave_kind_typed_in_everyday_words():
+    fmla = ("necesito el fmla para mi cirugia de rodilla", "request_leave_certification", 0.9)
+    (_, (_, slots), (outcome, _)) = talk(
+        fmla,
+        "va a ser seguido, el doctor dijo como 6 semanas sin trabajar",
+        "y en cuantos dias esta y donde lo veo",
+        slots=ES,
+    )
+    assert slots["leave_type"] == "continuous" and "7 días" in said(outcome)
+    (_, (_, slots)) = talk(
+        fmla, "es q no es todo seguido, unos dias me da el dolor fuerte y otros puedo trabajar", slots=ES
+    )
+    assert slots["leave_type"] == "intermittent"
+
+
+def test_a_test_result_for_a_license_is_the_portal_then_roi_when_not_there():
+    (first, slots), (second, slots2) = talk(
+        (
+            "Hola, tengo una guardería en Lakewood y el estado me pide el resultado de mi prueba de tuberculosis",
+            "out_of_scope",
+            0.54,
+        ),
+        ("ya busque en kp.org y no sale, esa prueba fue hace como 6 años", "report_overdue_request", 0.78),
+        slots=ES,
+    )
+    assert slots["department"] == "self_service" and slots["region"] == "western_washington"
+    assert slots2["department"] == "roi" and "866-656-4184" in said(second)
+
+
+def test_where_to_pick_up_a_work_note():
+    (_, (outcome, slots)) = talk(
+        (
+            "ya me dieron de alta y en el hotel me piden una nota del doctor pa regresar a trabajar",
+            "request_work_note",
+            0.76,
+        ),
+        ("cuando este lista donde la recojo?", "ask_time_frame", 0.64),
+        slots=ES,
+    )
+    assert slots["department"] == "clinical_team" and "recoger" in said(outcome)
