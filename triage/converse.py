@@ -928,7 +928,7 @@ def _step(content: Content, conversation: ConversationContent, render: Renderer,
     if new_request and (score < FAQ_NEW_REQUEST or not state.request):
         faq, score = None, 0.0
     about_context = faq is not None and bool(set(conversation.faq[faq].for_) & {state.route, state.department})
-    if faq and new_request and (reading.correction or not about_context):
+    if faq and new_request and ((reading.correction and message_requests[0] in reading.requests) or not about_context):
         # "no wait, what I need is my husband's FMLA, can I ask for it for him?" after
         # a CT: the new request's answer, then the question's when it is about that
         # request (as on a first message)
